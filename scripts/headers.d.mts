@@ -1,0 +1,2 @@
+export declare const contentSecurityPolicy: string;
+export declare const isolationHeaders: Record<string, string>;

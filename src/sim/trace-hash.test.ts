@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Fnv1a64, TraceHasher, canonicalJson } from './trace-hash';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops undefined fields', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: undefined, w: 3 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"w":3,"y":2}]},"b":1}',
+    );
+  });
+
+  it('writes bytes as hex and -0 as 0', () => {
+    expect(canonicalJson({ data: new Uint8Array([0, 15, 255]), z: -0 })).toBe(
+      '{"data":{"$bytes":"000fff"},"z":0}',
+    );
+  });
+
+  it('gives equal objects one encoding whatever their key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
+        const reversed = Object.fromEntries(Object.entries(obj).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(obj));
+      }),
+    );
+  });
+
+  it('refuses values with no canonical form, naming where they are', () => {
+    expect(() => canonicalJson({ a: [1, NaN] })).toThrow(/\$\.a\[1\] is NaN/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/\$\.f is a function/);
+    expect(() => canonicalJson({ n: 1n })).toThrow(/bigint/);
+  });
+});
+
+describe('Fnv1a64', () => {
+  it('matches the published FNV-1a 64 test vectors', () => {
+    expect(new Fnv1a64().hex()).toBe('cbf29ce484222325');
+    expect(new Fnv1a64().updateText('a').hex()).toBe('af63dc4c8601ec8c');
+    expect(new Fnv1a64().updateText('foobar').hex()).toBe('85944171f73967e8');
+  });
+
+  it('hashes in chunks exactly as in one piece', () => {
+    fc.assert(
+      fc.property(fc.uint8Array(), fc.uint8Array(), (a, b) => {
+        expect(new Fnv1a64().update(a).update(b).hex()).toBe(
+          new Fnv1a64().update(new Uint8Array([...a, ...b])).hex(),
+        );
+      }),
+    );
+  });
+});
+
+describe('TraceHasher', () => {
+  it('depends on every event and on their order', () => {
+    const h = (events: unknown[]) => {
+      const t = new TraceHasher();
+      events.forEach((e) => t.add(e));
+      return t.digest();
+    };
+    const a = { atUs: 1, kind: 'tick', node: 1 };
+    const b = { atUs: 2, kind: 'tick', node: 2 };
+    expect(h([a, b])).toBe(h([{ node: 1, kind: 'tick', atUs: 1 }, b]));
+    expect(h([a, b])).not.toBe(h([b, a]));
+    expect(h([a, b])).not.toBe(h([a]));
+    expect(h([a, b])).toMatch(/^[0-9a-f]{16}$/);
+  });
+});

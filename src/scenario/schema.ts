@@ -1,0 +1,315 @@
+// The scenario document: everything needed to replay a run exactly — the seed, the settings, the
+// workloads, every user action with its simulated time, and the viewer's cursor. It is small,
+// versioned JSON, so it fits in a share link and survives schema changes: a document from a newer
+// raftlab is refused by name rather than misread.
+//
+// Input is untrusted (it comes from URLs and files): `parseScenario` checks every field, fills
+// defaults for what is missing, caps sizes, and throws a ScenarioError whose message names the
+// field that is wrong.
+
+export const SCENARIO_VERSION = 1;
+export const MAX_NODES = 9;
+export const MAX_ACTIONS = 10_000;
+export const MAX_WORKLOADS = 16;
+export const MAX_TEXT_BYTES = 4096;
+
+export type ReadPath = 'read-index' | 'log' | 'lease' | 'serializable';
+export type LockMode = 'coarse' | 'rwlock' | 'concurrent';
+export type AuthMode = 'off' | 'bcrypt' | 'token';
+export const UNSAFE_SETTINGS = [
+  'local-reads',
+  'figure8-commit',
+  'ack-before-fsync',
+  'no-vote-persist',
+  'skip-health-check',
+] as const;
+export type UnsafeSetting = (typeof UNSAFE_SETTINGS)[number];
+
+export interface ClusterSettings {
+  size: number;
+  heartbeatMs: number;
+  electionTimeoutMs: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  readPath: ReadPath;
+  lockMode: LockMode;
+  batchIntervalMs: number;
+  batchLimit: number;
+  fsyncMs: number;
+  fsyncJitterMs: number;
+  networkLatencyMs: number;
+  networkJitterMs: number;
+  /** Probability in [0, 1] that a message is lost. */
+  networkLoss: number;
+  authMode: AuthMode;
+  bcryptCost: number;
+  cpuCores: number;
+  unsafe: UnsafeSetting[];
+}
+
+export const DEFAULT_SETTINGS: ClusterSettings = {
+  size: 3,
+  heartbeatMs: 100,
+  electionTimeoutMs: 1000,
+  preVote: true,
+  checkQuorum: true,
+  readPath: 'read-index',
+  lockMode: 'concurrent',
+  batchIntervalMs: 100,
+  batchLimit: 10_000,
+  fsyncMs: 2,
+  fsyncJitterMs: 1,
+  networkLatencyMs: 1,
+  networkJitterMs: 0.2,
+  networkLoss: 0,
+  authMode: 'off',
+  bcryptCost: 10,
+  cpuCores: 2,
+  unsafe: [],
+};
+
+export type OpKind = 'put' | 'range-cheap' | 'range-expensive' | 'txn' | 'delete';
+
+export interface Workload {
+  /** Open loop (requests per simulated second) or closed loop (requests in flight). */
+  mode: 'open' | 'closed';
+  rate: number;
+  concurrency: number;
+  /** Relative weights of each operation kind. */
+  mix: Partial<Record<OpKind, number>>;
+  linearizable: boolean;
+  keySpace: number;
+  valueBytes: number;
+  startMs: number;
+  stopMs?: number;
+}
+
+/** A user action at a simulated time. `kind` names it; the rest are its arguments. */
+export interface Action {
+  atUs: number;
+  kind: string;
+  [arg: string]: unknown;
+}
+
+export interface Scenario {
+  version: number;
+  seed: number;
+  title?: string;
+  settings: ClusterSettings;
+  workloads: Workload[];
+  actions: Action[];
+  /** Where the viewer was, in simulated microseconds. */
+  cursorUs: number;
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(path ? `scenario ${path}: ${detail}` : `scenario: ${detail}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(v: unknown, path: string, min: number, max: number, integer = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ScenarioError(path, `must be a number, got ${show(v)}`);
+  if (integer && !Number.isInteger(v))
+    throw new ScenarioError(path, `must be a whole number, got ${v}`);
+  if (v < min || v > max)
+    throw new ScenarioError(path, `must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean')
+    throw new ScenarioError(path, `must be true or false, got ${show(v)}`);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new ScenarioError(
+      path,
+      `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${show(v)}`,
+    );
+  }
+  return v as T;
+}
+
+function text(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new ScenarioError(path, `must be text, got ${show(v)}`);
+  if (new TextEncoder().encode(v).length > MAX_TEXT_BYTES) {
+    throw new ScenarioError(path, `is longer than ${MAX_TEXT_BYTES} bytes`);
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+function known(o: Obj, path: string, keys: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k))
+      throw new ScenarioError(path ? `${path}.${k}` : k, 'is not a field raftlab knows');
+  }
+}
+
+const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof ClusterSettings)[];
+
+export function parseSettings(v: unknown, path = 'settings'): ClusterSettings {
+  if (v === undefined) return { ...DEFAULT_SETTINGS, unsafe: [] };
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  known(v, path, SETTING_KEYS);
+  const get = <K extends keyof ClusterSettings>(k: K): unknown =>
+    k in v ? v[k] : DEFAULT_SETTINGS[k];
+  const p = (k: string) => `${path}.${k}`;
+  const s: ClusterSettings = {
+    size: num(get('size'), p('size'), 1, MAX_NODES, true),
+    heartbeatMs: num(get('heartbeatMs'), p('heartbeatMs'), 1, 60_000, true),
+    electionTimeoutMs: num(get('electionTimeoutMs'), p('electionTimeoutMs'), 1, 600_000, true),
+    preVote: bool(get('preVote'), p('preVote')),
+    checkQuorum: bool(get('checkQuorum'), p('checkQuorum')),
+    readPath: oneOf(get('readPath'), p('readPath'), ['read-index', 'log', 'lease', 'serializable']),
+    lockMode: oneOf(get('lockMode'), p('lockMode'), ['coarse', 'rwlock', 'concurrent']),
+    batchIntervalMs: num(get('batchIntervalMs'), p('batchIntervalMs'), 1, 60_000, true),
+    batchLimit: num(get('batchLimit'), p('batchLimit'), 1, 1_000_000, true),
+    fsyncMs: num(get('fsyncMs'), p('fsyncMs'), 0, 60_000),
+    fsyncJitterMs: num(get('fsyncJitterMs'), p('fsyncJitterMs'), 0, 60_000),
+    networkLatencyMs: num(get('networkLatencyMs'), p('networkLatencyMs'), 0, 60_000),
+    networkJitterMs: num(get('networkJitterMs'), p('networkJitterMs'), 0, 60_000),
+    networkLoss: num(get('networkLoss'), p('networkLoss'), 0, 1),
+    authMode: oneOf(get('authMode'), p('authMode'), ['off', 'bcrypt', 'token']),
+    bcryptCost: num(get('bcryptCost'), p('bcryptCost'), 4, 16, true),
+    cpuCores: num(get('cpuCores'), p('cpuCores'), 1, 64, true),
+    unsafe: [],
+  };
+  const unsafe = get('unsafe');
+  if (!Array.isArray(unsafe))
+    throw new ScenarioError(p('unsafe'), `must be a list, got ${show(unsafe)}`);
+  s.unsafe = [...new Set(unsafe.map((u, i) => oneOf(u, `${p('unsafe')}[${i}]`, UNSAFE_SETTINGS)))];
+  if (s.electionTimeoutMs <= s.heartbeatMs) {
+    throw new ScenarioError(
+      p('electionTimeoutMs'),
+      `must be longer than the heartbeat interval (${s.heartbeatMs} ms), got ${s.electionTimeoutMs}`,
+    );
+  }
+  return s;
+}
+
+const OP_KINDS: readonly OpKind[] = ['put', 'range-cheap', 'range-expensive', 'txn', 'delete'];
+const WORKLOAD_KEYS = [
+  'mode',
+  'rate',
+  'concurrency',
+  'mix',
+  'linearizable',
+  'keySpace',
+  'valueBytes',
+  'startMs',
+  'stopMs',
+];
+
+function parseWorkload(v: unknown, path: string): Workload {
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  known(v, path, WORKLOAD_KEYS);
+  const mixRaw = v.mix ?? { put: 1 };
+  if (!isObj(mixRaw))
+    throw new ScenarioError(`${path}.mix`, `must be an object, got ${show(mixRaw)}`);
+  const mix: Partial<Record<OpKind, number>> = {};
+  for (const [k, w] of Object.entries(mixRaw)) {
+    mix[oneOf(k, `${path}.mix`, OP_KINDS)] = num(w, `${path}.mix.${k}`, 0, 1_000_000);
+  }
+  if (Object.values(mix).every((w) => w === 0))
+    throw new ScenarioError(`${path}.mix`, 'needs a kind with weight above 0');
+  const w: Workload = {
+    mode: oneOf(v.mode ?? 'closed', `${path}.mode`, ['open', 'closed']),
+    rate: num(v.rate ?? 100, `${path}.rate`, 0, 1_000_000),
+    concurrency: num(v.concurrency ?? 1, `${path}.concurrency`, 1, 1024, true),
+    mix,
+    linearizable: bool(v.linearizable ?? true, `${path}.linearizable`),
+    keySpace: num(v.keySpace ?? 100, `${path}.keySpace`, 1, 1_000_000, true),
+    valueBytes: num(v.valueBytes ?? 16, `${path}.valueBytes`, 0, 1_048_576, true),
+    startMs: num(v.startMs ?? 0, `${path}.startMs`, 0, 86_400_000),
+  };
+  if (v.stopMs !== undefined) w.stopMs = num(v.stopMs, `${path}.stopMs`, w.startMs, 86_400_000);
+  return w;
+}
+
+function parseAction(v: unknown, path: string, previousUs: number): Action {
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  const atUs = num(v.atUs, `${path}.atUs`, previousUs, Number.MAX_SAFE_INTEGER, true);
+  const kind = text(v.kind, `${path}.kind`);
+  if (!/^[a-z][a-z-]{0,39}$/.test(kind))
+    throw new ScenarioError(`${path}.kind`, `is not an action name: ${show(kind)}`);
+  // Arguments are checked by the action's own handler; here they only have to be plain data.
+  const json = JSON.stringify(v);
+  if (json.length > MAX_TEXT_BYTES * 2)
+    throw new ScenarioError(path, 'is too large for one action');
+  return { ...v, atUs, kind };
+}
+
+export function parseScenario(v: unknown): Scenario {
+  if (!isObj(v)) throw new ScenarioError('', `must be a JSON object, got ${show(v)}`);
+  const version = num(v.version, 'version', 1, Number.MAX_SAFE_INTEGER, true);
+  if (version > SCENARIO_VERSION) {
+    throw new ScenarioError(
+      'version',
+      `is ${version}, made by a newer raftlab; this one reads version ${SCENARIO_VERSION}. Open the link in the raftlab that made it.`,
+    );
+  }
+  known(v, '', ['version', 'seed', 'title', 'settings', 'workloads', 'actions', 'cursorUs']);
+  const workloadsRaw = v.workloads ?? [];
+  if (!Array.isArray(workloadsRaw))
+    throw new ScenarioError('workloads', `must be a list, got ${show(workloadsRaw)}`);
+  if (workloadsRaw.length > MAX_WORKLOADS) {
+    throw new ScenarioError(
+      'workloads',
+      `has ${workloadsRaw.length} entries; at most ${MAX_WORKLOADS}`,
+    );
+  }
+  const actionsRaw = v.actions ?? [];
+  if (!Array.isArray(actionsRaw))
+    throw new ScenarioError('actions', `must be a list, got ${show(actionsRaw)}`);
+  if (actionsRaw.length > MAX_ACTIONS) {
+    throw new ScenarioError('actions', `has ${actionsRaw.length} entries; at most ${MAX_ACTIONS}`);
+  }
+  const actions: Action[] = [];
+  let previousUs = 0;
+  actionsRaw.forEach((a, i) => {
+    const action = parseAction(a, `actions[${i}]`, previousUs);
+    previousUs = action.atUs;
+    actions.push(action);
+  });
+  const s: Scenario = {
+    version,
+    seed: num(v.seed ?? 1, 'seed', 0, 0xffffffff, true),
+    settings: parseSettings(v.settings),
+    workloads: workloadsRaw.map((w, i) => parseWorkload(w, `workloads[${i}]`)),
+    actions,
+    cursorUs: num(v.cursorUs ?? 0, 'cursorUs', 0, Number.MAX_SAFE_INTEGER, true),
+  };
+  if (v.title !== undefined) s.title = text(v.title, 'title');
+  return s;
+}
+
+export function defaultScenario(seed = 1): Scenario {
+  return {
+    version: SCENARIO_VERSION,
+    seed,
+    settings: { ...DEFAULT_SETTINGS, unsafe: [] },
+    workloads: [],
+    actions: [],
+    cursorUs: 0,
+  };
+}

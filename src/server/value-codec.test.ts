@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeValue, encodeValue, type Value } from './value-codec';
+
+const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string(),
+    fc.uint8Array({ maxLength: 20 }),
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie('v'), { maxKeys: 4 }),
+  ),
+})).v;
+
+describe('value codec', () => {
+  it('round-trips plain data with byte arrays', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const back = decodeValue(encodeValue(v));
+        expect(back).toEqual(Object.is(v, -0) ? 0 : v);
+      }),
+    );
+  });
+
+  it('encodes equal objects to equal bytes whatever their key order', () => {
+    const a = encodeValue({ put: { key: new Uint8Array([1]), value: new Uint8Array([2]) }, id: 7 });
+    const b = encodeValue({ id: 7, put: { value: new Uint8Array([2]), key: new Uint8Array([1]) } });
+    expect(a).toEqual(b);
+  });
+
+  it('leaves out undefined fields', () => {
+    expect(decodeValue(encodeValue({ a: 1, b: undefined }))).toEqual({ a: 1 });
+  });
+
+  it('refuses damaged bytes with an error, never a wrong value', () => {
+    const good = encodeValue({ id: 1, put: { key: new Uint8Array([1, 2, 3]), lease: 0 } });
+    expect(() => decodeValue(good.slice(0, good.length - 1))).toThrow(/truncated record/);
+    expect(() => decodeValue(new Uint8Array([...good, 0]))).toThrow(/trailing bytes/);
+    expect(() => decodeValue(new Uint8Array([99]))).toThrow(/unknown value tag 99/);
+  });
+
+  it('refuses values nested absurdly deep', () => {
+    let deep: Value = null;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(() => encodeValue(deep)).toThrow(/deeper than 64/);
+  });
+});

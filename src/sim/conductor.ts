@@ -1,0 +1,431 @@
+// The conductor: owns simulated time, the network, the disks and every node's life. It pops the
+// earliest event (time, then scheduling order), hands it to the node it concerns, waits for that
+// node's output, and schedules what the output asks for. Nothing here reads a clock or draws
+// unseeded randomness, so the same seed and the same actions give the same trace, whichever host
+// runs the nodes.
+import { DiskModel, type DiskSettings, DEFAULT_DISK } from './disk-model';
+import { EventQueue } from './event-queue';
+import type { Envelope, NodeHost, NodeInput, NodeOutput } from './host-contract';
+import { DEFAULT_LINK, Network, type LinkModel } from './network';
+import { Prng } from './prng';
+import { TraceHasher } from './trace-hash';
+
+export type NodeState = 'up' | 'down' | 'paused';
+
+export type SimEvent<M extends Envelope, Req> =
+  | { kind: 'tick'; node: number; chain: number }
+  | { kind: 'deliver'; node: number; message: M; msgId: number; sentAtUs: number }
+  | { kind: 'request'; node: number; clientId: number; requestId: number; request: Req }
+  | { kind: 'durable'; node: number; writeId: number; epoch: number }
+  | { kind: 'wake'; node: number; epoch: number; version: number }
+  | { kind: 'action'; label: string; run: () => Promise<void> | void };
+
+export interface TraceRecord {
+  atUs: number;
+  kind: string;
+  node?: number;
+  [field: string]: unknown;
+}
+
+export interface ConductorOptions<M extends Envelope, Req, Res> {
+  seed: number;
+  nodes: readonly number[];
+  host: NodeHost<M, Req, Res>;
+  /** Raft's tick: the heartbeat interval, in microseconds. */
+  tickUs: number;
+  link?: LinkModel;
+  disk?: DiskSettings;
+  /** Called with every client response, at the simulated time it arrives. */
+  onResponse?: (r: {
+    clientId: number;
+    requestId: number;
+    response: Res;
+    atUs: number;
+    node: number;
+  }) => void;
+  /** Called with every trace record as it is made (the UI's feed, the checkers). */
+  onTrace?: (r: TraceRecord) => void;
+}
+
+interface NodeSlot<M extends Envelope, Req> {
+  state: NodeState;
+  /** Bumped at every crash and restart: events of an older life are ignored. */
+  epoch: number;
+  /** Bumped whenever the tick chain restarts (boot, resume): older ticks are ignored. */
+  tickChain: number;
+  disk: DiskModel;
+  /** The latest wake requested; older wake events are stale. */
+  wakeVersion: number;
+  wakeAtUs: number | undefined;
+  /** Inputs that arrived while paused, delivered in order on resume. */
+  backlog: NodeInput<M, Req>[];
+}
+
+export class Conductor<M extends Envelope, Req, Res> {
+  readonly network: Network;
+  private readonly queue = new EventQueue<SimEvent<M, Req>>();
+  private readonly slots = new Map<number, NodeSlot<M, Req>>();
+  private readonly hasher = new TraceHasher();
+  private readonly tickRng: Prng;
+  private nowUs = 0;
+  private nextMsgId = 1;
+  private started = false;
+
+  constructor(private readonly opts: ConductorOptions<M, Req, Res>) {
+    if (!Number.isSafeInteger(opts.tickUs) || opts.tickUs <= 0) {
+      throw new RangeError(`conductor: tickUs must be a positive integer, got ${opts.tickUs}`);
+    }
+    if (
+      new Set(opts.nodes).size !== opts.nodes.length ||
+      opts.nodes.some((n) => !Number.isInteger(n) || n <= 0)
+    ) {
+      throw new RangeError(
+        `conductor: node ids must be distinct positive integers, got ${opts.nodes.join(', ')}`,
+      );
+    }
+    this.network = new Network(Prng.stream(opts.seed, 'net'), opts.link ?? DEFAULT_LINK);
+    this.tickRng = Prng.stream(opts.seed, 'ticks');
+    for (const id of opts.nodes) this.addSlot(id);
+  }
+
+  private addSlot(id: number): NodeSlot<M, Req> {
+    const slot: NodeSlot<M, Req> = {
+      state: 'down',
+      epoch: 0,
+      tickChain: 0,
+      disk: new DiskModel(
+        Prng.stream(this.opts.seed, `disk:${id}`),
+        this.opts.disk ?? DEFAULT_DISK,
+      ),
+      wakeVersion: 0,
+      wakeAtUs: undefined,
+      backlog: [],
+    };
+    this.slots.set(id, slot);
+    return slot;
+  }
+
+  get now(): number {
+    return this.nowUs;
+  }
+
+  get traceHash(): string {
+    return this.hasher.digest();
+  }
+
+  get traceLength(): number {
+    return this.hasher.events;
+  }
+
+  nodeIds(): number[] {
+    return [...this.slots.keys()].sort((a, b) => a - b);
+  }
+
+  nodeState(id: number): NodeState {
+    return this.slot(id).state;
+  }
+
+  disk(id: number): DiskModel {
+    return this.slot(id).disk;
+  }
+
+  private slot(id: number): NodeSlot<M, Req> {
+    const s = this.slots.get(id);
+    if (!s) throw new Error(`conductor: no node ${id}`);
+    return s;
+  }
+
+  private record(r: TraceRecord): void {
+    this.hasher.add(r);
+    this.opts.onTrace?.(r);
+  }
+
+  /** Starts every node from its disk. Call once, before running. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('conductor: already started');
+    this.started = true;
+    for (const id of this.nodeIds()) await this.bootNode(id);
+  }
+
+  private async bootNode(id: number): Promise<void> {
+    const slot = this.slot(id);
+    slot.state = 'up';
+    slot.epoch++;
+    slot.tickChain++;
+    slot.wakeAtUs = undefined;
+    slot.backlog = [];
+    this.record({ atUs: this.nowUs, kind: 'node-start', node: id, epoch: slot.epoch });
+    const out = await this.opts.host.start(id, this.nowUs);
+    this.scheduleTick(id, this.tickRng.int(1, this.opts.tickUs + 1));
+    this.absorb(id, out);
+  }
+
+  private scheduleTick(id: number, afterUs: number): void {
+    this.queue.push(this.nowUs + afterUs, {
+      kind: 'tick',
+      node: id,
+      chain: this.slot(id).tickChain,
+    });
+  }
+
+  /** Schedules a client request to `node` at `atUs` (default: now). */
+  request(
+    node: number,
+    clientId: number,
+    requestId: number,
+    request: Req,
+    atUs = this.nowUs,
+  ): void {
+    this.slot(node);
+    this.queue.push(Math.max(atUs, this.nowUs), {
+      kind: 'request',
+      node,
+      clientId,
+      requestId,
+      request,
+    });
+  }
+
+  /** Schedules `run` at `atUs` (default: now), in order with every other event. */
+  at(atUs: number, label: string, run: () => Promise<void> | void): void {
+    this.queue.push(Math.max(atUs, this.nowUs), { kind: 'action', label, run });
+  }
+
+  /** Processes the next event; returns false when there is none. */
+  async step(): Promise<boolean> {
+    const next = this.queue.pop();
+    if (!next) return false;
+    this.nowUs = next.atUs;
+    await this.dispatch(next.event);
+    return true;
+  }
+
+  /** Processes every event up to and including `untilUs`, then sets the clock to it. */
+  async runUntil(untilUs: number): Promise<void> {
+    for (let head = this.queue.peek(); head && head.atUs <= untilUs; head = this.queue.peek()) {
+      await this.step();
+    }
+    this.nowUs = Math.max(this.nowUs, untilUs);
+  }
+
+  /** When the next event is due, if any. */
+  nextEventAtUs(): number | undefined {
+    return this.queue.peek()?.atUs;
+  }
+
+  private async dispatch(e: SimEvent<M, Req>): Promise<void> {
+    switch (e.kind) {
+      case 'action':
+        this.record({ atUs: this.nowUs, kind: 'action', label: e.label });
+        await e.run();
+        return;
+      case 'tick': {
+        const slot = this.slot(e.node);
+        if (e.chain !== slot.tickChain || slot.state !== 'up') return; // an old chain, or paused
+        this.scheduleTick(e.node, this.opts.tickUs);
+        await this.input(e.node, { kind: 'tick' });
+        return;
+      }
+      case 'deliver': {
+        const { message } = e;
+        const slot = this.slot(e.node);
+        const reason = !this.network.connected(message.from, message.to)
+          ? 'cut'
+          : slot.state === 'down'
+            ? 'node-down'
+            : undefined;
+        if (reason) {
+          this.record({
+            atUs: this.nowUs,
+            kind: 'drop',
+            node: e.node,
+            msgId: e.msgId,
+            reason,
+            type: message.type,
+          });
+          return;
+        }
+        this.record({
+          atUs: this.nowUs,
+          kind: 'recv',
+          node: e.node,
+          msgId: e.msgId,
+          from: message.from,
+          type: message.type,
+        });
+        await this.input(e.node, { kind: 'message', message });
+        return;
+      }
+      case 'request': {
+        const slot = this.slot(e.node);
+        this.record({
+          atUs: this.nowUs,
+          kind: 'request',
+          node: e.node,
+          clientId: e.clientId,
+          requestId: e.requestId,
+        });
+        if (slot.state === 'down') {
+          this.record({
+            atUs: this.nowUs,
+            kind: 'request-lost',
+            node: e.node,
+            clientId: e.clientId,
+            requestId: e.requestId,
+          });
+          return;
+        }
+        await this.input(e.node, {
+          kind: 'request',
+          clientId: e.clientId,
+          requestId: e.requestId,
+          request: e.request,
+        });
+        return;
+      }
+      case 'durable': {
+        const slot = this.slot(e.node);
+        if (e.epoch !== slot.epoch) return; // the node crashed before this write became durable
+        this.record({ atUs: this.nowUs, kind: 'durable', node: e.node, writeId: e.writeId });
+        await this.input(e.node, { kind: 'durable', writeId: e.writeId });
+        return;
+      }
+      case 'wake': {
+        const slot = this.slot(e.node);
+        if (e.epoch !== slot.epoch || e.version !== slot.wakeVersion) return;
+        slot.wakeAtUs = undefined;
+        await this.input(e.node, { kind: 'wake' });
+        return;
+      }
+    }
+  }
+
+  private async input(id: number, input: NodeInput<M, Req>): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.state === 'paused') {
+      slot.backlog.push(input);
+      return;
+    }
+    if (slot.state === 'down') return;
+    const out = await this.opts.host.step(id, this.nowUs, input);
+    this.absorb(id, out);
+  }
+
+  /** Schedules what a node's output asks for. */
+  private absorb(id: number, out: NodeOutput<M, Res>): void {
+    const slot = this.slot(id);
+    for (const t of out.trace)
+      this.record({ ...t, atUs: this.nowUs, node: id, kind: String(t.kind ?? 'node') });
+    for (const writeId of out.writes) {
+      const at = slot.disk.write(this.nowUs);
+      this.queue.push(at, { kind: 'durable', node: id, writeId, epoch: slot.epoch });
+    }
+    for (const m of out.messages) this.send(m);
+    for (const r of out.responses) {
+      this.record({
+        atUs: this.nowUs,
+        kind: 'response',
+        node: id,
+        clientId: r.clientId,
+        requestId: r.requestId,
+      });
+      this.opts.onResponse?.({ ...r, atUs: this.nowUs, node: id });
+    }
+    if (
+      out.wakeAtUs !== undefined &&
+      (slot.wakeAtUs === undefined || out.wakeAtUs < slot.wakeAtUs)
+    ) {
+      slot.wakeAtUs = Math.max(out.wakeAtUs, this.nowUs);
+      slot.wakeVersion++;
+      this.queue.push(slot.wakeAtUs, {
+        kind: 'wake',
+        node: id,
+        epoch: slot.epoch,
+        version: slot.wakeVersion,
+      });
+    }
+  }
+
+  private send(m: M): void {
+    const msgId = this.nextMsgId++;
+    if (!this.slots.has(m.to)) {
+      this.record({
+        atUs: this.nowUs,
+        kind: 'drop',
+        node: m.from,
+        msgId,
+        reason: 'no-such-node',
+        to: m.to,
+        type: m.type,
+      });
+      return;
+    }
+    const fate = this.network.send(m.from, m.to, this.nowUs);
+    if (fate.kind === 'dropped') {
+      this.record({
+        atUs: this.nowUs,
+        kind: 'drop',
+        node: m.from,
+        msgId,
+        reason: fate.reason,
+        to: m.to,
+        type: m.type,
+      });
+      return;
+    }
+    this.record({
+      atUs: this.nowUs,
+      kind: 'send',
+      node: m.from,
+      msgId,
+      to: m.to,
+      type: m.type,
+      deliverAtUs: fate.deliverAtUs,
+    });
+    for (const at of fate.deliverAtUs) {
+      this.queue.push(at, { kind: 'deliver', node: m.to, message: m, msgId, sentAtUs: this.nowUs });
+    }
+  }
+
+  // ---- faults: each takes effect at the current simulated time ----
+
+  async crash(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.state === 'down') return;
+    slot.state = 'down';
+    slot.epoch++; // pending ticks, wakes and durable notifications die with this life
+    slot.backlog = [];
+    slot.disk.crash(this.nowUs);
+    this.record({ atUs: this.nowUs, kind: 'crash', node: id });
+    await this.opts.host.crash(id);
+  }
+
+  async restart(id: number): Promise<void> {
+    if (this.slot(id).state !== 'down') throw new Error(`conductor: node ${id} is not down`);
+    await this.bootNode(id);
+  }
+
+  pause(id: number): void {
+    const slot = this.slot(id);
+    if (slot.state !== 'up') return;
+    slot.state = 'paused';
+    this.record({ atUs: this.nowUs, kind: 'pause', node: id });
+  }
+
+  async resume(id: number): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.state !== 'paused') return;
+    slot.state = 'up';
+    this.record({ atUs: this.nowUs, kind: 'resume', node: id });
+    slot.tickChain++; // the old tick chain stopped while paused; start a fresh one
+    this.scheduleTick(id, this.opts.tickUs);
+    const backlog = slot.backlog;
+    slot.backlog = [];
+    for (const input of backlog) await this.input(id, input);
+  }
+
+  setSlowDisk(id: number, factor: number): void {
+    this.slot(id).disk.setSlow(factor);
+    this.record({ atUs: this.nowUs, kind: 'slow-disk', node: id, factor });
+  }
+}

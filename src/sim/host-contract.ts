@@ -1,0 +1,55 @@
+// What the conductor and a node host say to each other. The conductor owns time; a node only
+// reacts to inputs and answers with outputs (design.md, Determinism). The contract is generic in
+// the message, request and response types so that the conductor knows nothing of Raft or MVCC:
+// it routes messages by `from`/`to`, schedules disk completions by write id, and hands responses
+// to whoever asked.
+
+/** The least a message must carry for the conductor to route it. */
+export interface Envelope {
+  from: number;
+  to: number;
+  type: string;
+}
+
+export type NodeInput<M extends Envelope, Req> =
+  /** The node's logical clock advances one tick (Raft's heartbeat interval). */
+  | { kind: 'tick' }
+  | { kind: 'message'; message: M }
+  | { kind: 'request'; clientId: number; requestId: number; request: Req }
+  /** The disk says write `writeId` is durable: the host has made it so for real. */
+  | { kind: 'durable'; writeId: number }
+  /** A wake-up the node asked for (a backend commit, a request deadline). */
+  | { kind: 'wake' };
+
+export interface NodeResponse<Res> {
+  clientId: number;
+  requestId: number;
+  response: Res;
+}
+
+export interface NodeOutput<M extends Envelope, Res> {
+  /** Messages to put on the network now. */
+  messages: M[];
+  /** Disk writes issued now (ids); the host keeps their contents until they become durable. */
+  writes: number[];
+  responses: NodeResponse<Res>[];
+  /** The earliest time the node wants a 'wake' input, if any. */
+  wakeAtUs?: number;
+  /** What happened inside the node, for the trace and the narration. */
+  trace: Record<string, unknown>[];
+}
+
+export interface NodeHost<M extends Envelope, Req, Res> {
+  /** (Re)starts `node` from its disk alone. */
+  start(node: number, atUs: number): Promise<NodeOutput<M, Res>>;
+  /** Hands `node` one input at simulated time `atUs`. */
+  step(node: number, atUs: number, input: NodeInput<M, Req>): Promise<NodeOutput<M, Res>>;
+  /** Stops `node` at once; writes that were not durable are lost. */
+  crash(node: number): Promise<void>;
+  /** Releases everything (workers, databases). */
+  close(): Promise<void>;
+}
+
+export function emptyOutput<M extends Envelope, Res>(): NodeOutput<M, Res> {
+  return { messages: [], writes: [], responses: [], trace: [] };
+}

@@ -26,14 +26,18 @@ if (chosen.length === 0) {
   console.error('No benchmarks found in bench/ (files named <name>.bench.ts).');
   process.exit(2);
 }
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let failed = 0;
 for (const name of chosen) {
   console.log(`\n# bench: ${name}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', tsx, join(benchDir, `${name}.bench.ts`)], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  // --import tsx keeps the benchmark in this very process, so --expose-gc reaches it.
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(benchDir, `${name}.bench.ts`)],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   if (r.status !== 0) {
     failed++;
     console.error(`bench ${name} exited with ${r.status ?? r.signal}`);

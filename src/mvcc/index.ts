@@ -1,0 +1,9 @@
+// src/mvcc: etcd 3.4's MVCC key-value store (see README.md). External tests drive the store
+// through these names.
+export { MvccStore } from './store';
+export type { MvccStoreOptions } from './store';
+export { EtcdError, ErrorMessages, GrpcCode } from './errors';
+export type { OpCostSink, OpWork, StoreOp } from './cost';
+export { NO_COST_SINK } from './cost';
+export { prefixEnd } from './bytes';
+export type * from './types';

@@ -1,0 +1,1025 @@
+// The MVCC store: etcd 3.4's key-value semantics (server/mvcc kvstore*.go, watchable_store.go,
+// lease/lessor.go and etcdserver/apply.go + api/v3rpc/key.go for what the server checks before
+// applying). Pure and deterministic: the only time source is the injected clock (simulated ms).
+//
+// Revisions: the store starts at revision 1 (as a fresh etcd); every write transaction that
+// changes something creates the next main revision, each change inside it the next sub
+// revision. A write transaction that changes nothing (deleting a missing key, revoking a lease
+// without keys) creates no revision.
+//
+// Atomicity: every error etcd reports before applying (the v3rpc checks, then the applier's
+// checks along the txn's chosen path) is raised here before anything changes. The one case
+// etcd cannot pre-check (a txn whose delete with range_end "\0" slips past the duplicate-key
+// check and removes a key a later ignore_value put needs; etcd panics there) is rolled back and
+// raised as "etcdserver: key not found", so an error never changes the store.
+import type { KeyRange } from './bytes';
+import { bytesToBinary, compareBytes, EMPTY_BYTES, inKeyRange, toKeyRange } from './bytes';
+import type { OpCostSink, StoreOp } from './cost';
+import { NO_COST_SINK, WorkMeter } from './cost';
+import { etcdError } from './errors';
+import { goSort } from './gosort';
+import { Crc32c, marshalKeyValue, revisionBytes } from './hash';
+import type { KeyIndex } from './key_index';
+import { Lessor, MAX_LEASE_TTL } from './lessor';
+import type { RevRecord } from './rev_store';
+import { RevStore } from './rev_store';
+import { TreeIndex } from './tree_index';
+import type {
+  Compare,
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  Event,
+  HashKVResponse,
+  KeyValue,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  RequestOp,
+  ResponseOp,
+  TxnRequest,
+  TxnResponse,
+  Watcher,
+  WatchRequest,
+  WatchResponse,
+} from './types';
+
+export interface MvccStoreOptions {
+  /** Simulated milliseconds (leases only). Default: always 0. */
+  clock?: () => number;
+  /** Receives each operation's work (see cost.ts). Default: nothing. */
+  costSink?: OpCostSink;
+  /**
+   * Minimum lease TTL in seconds. etcd's is ceil(1.5 × election timeout): 2 with the default
+   * 100 ms heartbeat and 10 election ticks.
+   */
+  minLeaseTTL?: number;
+  /** --max-txn-ops; default 128. */
+  maxTxnOps?: number;
+}
+
+/** A write transaction in progress (storeTxnWrite). */
+interface WriteTx {
+  readonly beginRev: number;
+  readonly changes: RevRecord[];
+  /** Inverse operations, newest last; null when the caller cannot fail after writing. */
+  readonly undo: (() => void)[] | null;
+}
+
+interface WatcherState {
+  readonly range: KeyRange;
+  /** The lowest revision still to deliver. */
+  minRev: number;
+  readonly prevKv: boolean;
+  readonly noPut: boolean;
+  readonly noDelete: boolean;
+  readonly onResponse: (resp: WatchResponse) => void;
+  active: boolean;
+}
+
+/** etcd's watchBatchMaxRevs: a catch-up response carries events of at most 1000 revisions. */
+const WATCH_BATCH_MAX_REVS = 1000;
+
+/** A del interval of checkIntervals (adt.StringAffineInterval): [begin, end), end null = ∞. */
+interface DelInterval {
+  readonly begin: string;
+  readonly end: string | null;
+}
+
+function kvOf(r: RevRecord, keysOnly = false): KeyValue {
+  return {
+    key: r.key,
+    create_revision: r.create,
+    mod_revision: r.main,
+    version: r.version,
+    value: keysOnly ? EMPTY_BYTES : r.value,
+    lease: r.lease,
+  };
+}
+
+/** The kv of a DELETE event: the tombstone's KeyValue{key} with mod_revision patched in. */
+function tombstoneKv(r: RevRecord): KeyValue {
+  return {
+    key: r.key,
+    create_revision: 0,
+    mod_revision: r.main,
+    version: 0,
+    value: EMPTY_BYTES,
+    lease: 0,
+  };
+}
+
+function compareNumbers(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** compareKV: the record (or the zero KeyValue for a missing key) against the compare. */
+function compareKV(c: Compare, r: RevRecord | undefined): boolean {
+  let result: number;
+  switch (c.target ?? 'VERSION') {
+    case 'VALUE':
+      result = compareBytes(r ? r.value : EMPTY_BYTES, c.value ?? EMPTY_BYTES);
+      break;
+    case 'CREATE':
+      result = compareNumbers(r ? r.create : 0, c.create_revision ?? 0);
+      break;
+    case 'MOD':
+      result = compareNumbers(r ? r.main : 0, c.mod_revision ?? 0);
+      break;
+    case 'VERSION':
+      result = compareNumbers(r ? r.version : 0, c.version ?? 0);
+      break;
+    case 'LEASE':
+      result = compareNumbers(r ? r.lease : 0, c.lease ?? 0);
+      break;
+  }
+  switch (c.result ?? 'EQUAL') {
+    case 'EQUAL':
+      return result === 0;
+    case 'NOT_EQUAL':
+      return result !== 0;
+    case 'GREATER':
+      return result > 0;
+    case 'LESS':
+      return result < 0;
+  }
+}
+
+/** isTxnReadonly (etcd 3.4): every op of both branches is a range; a nested txn is a write. */
+function isTxnReadonly(r: TxnRequest): boolean {
+  for (const u of r.success ?? []) if (!('request_range' in u)) return false;
+  for (const u of r.failure ?? []) if (!('request_range' in u)) return false;
+  return true;
+}
+
+function delsIntersect(dels: readonly DelInterval[], k: string): boolean {
+  for (const d of dels) if (d.begin <= k && (d.end === null || k < d.end)) return true;
+  return false;
+}
+
+/**
+ * checkIntervals (api/v3rpc/key.go): puts and deletes of one txn level (and the nested txns
+ * under it) must not overlap; a put may appear in both branches of a nested txn. A delete's
+ * interval is [key, range_end) taken literally, so range_end "\0" makes an interval that
+ * overlaps nothing (etcd 3.4.23 accepts put "a" + delete ["0", "\0") in one txn).
+ */
+function checkIntervals(reqs: readonly RequestOp[]): { puts: Set<string>; dels: DelInterval[] } {
+  const dels: DelInterval[] = [];
+  for (const req of reqs) {
+    if (!('request_delete_range' in req)) continue;
+    const d = req.request_delete_range;
+    const begin = bytesToBinary(d.key);
+    if (d.range_end && d.range_end.length > 0) {
+      dels.push({ begin, end: bytesToBinary(d.range_end) });
+    } else {
+      dels.push({ begin, end: begin + '\0' });
+    }
+  }
+  const puts = new Set<string>();
+  for (const req of reqs) {
+    if (!('request_txn' in req)) continue;
+    const then = checkIntervals(req.request_txn.success ?? []);
+    const els = checkIntervals(req.request_txn.failure ?? []);
+    for (const k of then.puts) {
+      if (puts.has(k) || delsIntersect(dels, k)) throw etcdError('DuplicateKey');
+      puts.add(k);
+    }
+    for (const k of els.puts) {
+      // a key put by both branches is fine: only one of them runs
+      if (puts.has(k) && !then.puts.has(k)) throw etcdError('DuplicateKey');
+      if (delsIntersect(dels, k)) throw etcdError('DuplicateKey');
+      puts.add(k);
+    }
+    for (const d of then.dels) dels.push(d);
+    for (const d of els.dels) dels.push(d);
+  }
+  for (const req of reqs) {
+    if (!('request_put' in req)) continue;
+    const k = bytesToBinary(req.request_put.key);
+    if (puts.has(k) || delsIntersect(dels, k)) throw etcdError('DuplicateKey');
+    puts.add(k);
+  }
+  return { puts, dels };
+}
+
+/** checkPutRequest (api/v3rpc/key.go). */
+function checkPutRequest(r: PutRequest): void {
+  if (r.key.length === 0) throw etcdError('EmptyKey');
+  if (r.ignore_value && r.value !== undefined && r.value.length !== 0) {
+    throw etcdError('ValueProvided');
+  }
+  if (r.ignore_lease && (r.lease ?? 0) !== 0) throw etcdError('LeaseProvided');
+}
+
+/** checkTxnRequest / checkRequestOp (api/v3rpc/key.go), in etcd's order. */
+function checkTxnRequest(r: TxnRequest, maxTxnOps: number): void {
+  const compare = r.compare ?? [];
+  const success = r.success ?? [];
+  const failure = r.failure ?? [];
+  const opc = Math.max(compare.length, success.length, failure.length);
+  if (opc > maxTxnOps) throw etcdError('TooManyOps');
+  for (const c of compare) if (c.key.length === 0) throw etcdError('EmptyKey');
+  for (const u of success) checkRequestOp(u, maxTxnOps - opc);
+  for (const u of failure) checkRequestOp(u, maxTxnOps - opc);
+}
+
+function checkRequestOp(u: RequestOp, maxTxnOps: number): void {
+  if ('request_range' in u) {
+    if (u.request_range.key.length === 0) throw etcdError('EmptyKey');
+  } else if ('request_put' in u) {
+    checkPutRequest(u.request_put);
+  } else if ('request_delete_range' in u) {
+    if (u.request_delete_range.key.length === 0) throw etcdError('EmptyKey');
+  } else if ('request_txn' in u) {
+    checkTxnRequest(u.request_txn, maxTxnOps);
+  } else {
+    // an empty RequestOp: etcd answers ErrGRPCKeyNotFound
+    throw etcdError('KeyNotFound');
+  }
+}
+
+export class MvccStore {
+  private readonly index = new TreeIndex<RevRecord>();
+  private readonly revs = new RevStore();
+  private readonly lessor = new Lessor();
+  private currentRev = 1;
+  private compactMainRev = -1;
+  private readonly clock: () => number;
+  private readonly sink: OpCostSink;
+  private readonly minLeaseTTL: number;
+  private readonly maxTxnOps: number;
+  private readonly meter = new WorkMeter();
+  private readonly keyWatchers = new Map<string, Set<WatcherState>>();
+  private readonly rangeWatchers = new Set<WatcherState>();
+  private readonly deliveries: (() => void)[] = [];
+  private delivering = false;
+  /** The changes of the write that just ended, for watchers once the operation reports. */
+  private ended: { changes: RevRecord[]; rev: number } | undefined;
+
+  constructor(opts: MvccStoreOptions = {}) {
+    this.clock = opts.clock ?? (() => 0);
+    this.sink = opts.costSink ?? NO_COST_SINK;
+    this.minLeaseTTL = opts.minLeaseTTL ?? 2;
+    this.maxTxnOps = opts.maxTxnOps ?? 128;
+  }
+
+  /** The current revision (what a response header would say now). */
+  get revision(): number {
+    return this.currentRev;
+  }
+
+  /** The compacted revision (-1 before any compaction). */
+  get compactRevision(): number {
+    return this.compactMainRev;
+  }
+
+  // ---------------------------------------------------------------- KV
+
+  range(req: RangeRequest): RangeResponse {
+    this.meter.reset();
+    if (req.key.length === 0) throw etcdError('EmptyKey');
+    const resp = this.applyRange(req, null);
+    this.report('range', 'read');
+    return resp;
+  }
+
+  put(req: PutRequest): PutResponse {
+    this.meter.reset();
+    checkPutRequest(req);
+    const lease = req.lease ?? 0;
+    if (lease !== 0 && !this.lessor.has(lease)) throw etcdError('LeaseNotFound');
+    return this.writeOnce('put', (tx) => this.applyPut(req, tx));
+  }
+
+  deleteRange(req: DeleteRangeRequest): DeleteRangeResponse {
+    this.meter.reset();
+    if (req.key.length === 0) throw etcdError('EmptyKey');
+    return this.writeOnce('deleteRange', (tx) => this.applyDeleteRange(req, tx));
+  }
+
+  txn(req: TxnRequest): TxnResponse {
+    this.meter.reset();
+    checkTxnRequest(req, this.maxTxnOps);
+    // forbidden put/delete overlaps, checked after the request (etcd's order)
+    checkIntervals(req.success ?? []);
+    checkIntervals(req.failure ?? []);
+    const isWrite = !isTxnReadonly(req);
+    const path = this.compareToPath(req);
+    if (isWrite) this.checkRequests(req, path, { i: 0 }, (op) => this.checkPut(op));
+    this.checkRequests(req, path, { i: 0 }, (op) => this.checkRange(op));
+    if (!isWrite) {
+      const resp = this.applyTxn(req, path, { i: 0 }, null);
+      resp.header.revision = this.currentRev;
+      this.report('txn', 'read');
+      return resp;
+    }
+    const tx = this.beginWrite(true);
+    let resp: TxnResponse;
+    try {
+      resp = this.applyTxn(req, path, { i: 0 }, tx);
+    } catch (e) {
+      this.rollback(tx);
+      throw e;
+    }
+    resp.header.revision = tx.changes.length > 0 ? tx.beginRev + 1 : tx.beginRev;
+    this.endWrite(tx);
+    this.report('txn', 'write');
+    return resp;
+  }
+
+  /**
+   * Compacts at req.revision: afterwards reads below it fail with ErrCompacted and, per key, only
+   * the latest revision at or below it remains (none if that is a tombstone). The work is done
+   * before returning, so `physical` changes nothing.
+   */
+  compact(req: CompactionRequest): CompactionResponse {
+    this.meter.reset();
+    const rev = req.revision;
+    if (rev <= this.compactMainRev) throw etcdError('Compacted');
+    if (rev > this.currentRev) throw etcdError('FutureRev');
+    this.compactMainRev = rev;
+    this.meter.keysScanned += this.index.size;
+    const keep = this.index.compact(rev);
+    this.meter.keysWritten += this.revs.compact(rev, keep);
+    this.report('compact', 'write');
+    return { header: { revision: this.currentRev } };
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  leaseGrant(req: LeaseGrantRequest): LeaseGrantResponse {
+    this.meter.reset();
+    // lessor.Grant's order: TTL first, then existence (a chosen ID is never in use)
+    if (req.TTL > MAX_LEASE_TTL) throw etcdError('LeaseTTLTooLarge');
+    const id = req.ID === undefined || req.ID === 0 ? this.lessor.newId() : req.ID;
+    if (this.lessor.has(id)) throw etcdError('LeaseExist');
+    const ttl = Math.max(req.TTL, this.minLeaseTTL);
+    this.lessor.grant(id, ttl, this.clock());
+    this.meter.keysWritten++;
+    this.report('leaseGrant', 'write');
+    return { header: { revision: this.currentRev }, ID: id, TTL: ttl };
+  }
+
+  /** Revokes a lease: deletes every key attached to it in one revision, in key order. */
+  leaseRevoke(req: LeaseRevokeRequest): LeaseRevokeResponse {
+    this.meter.reset();
+    if (!this.lessor.has(req.ID)) throw etcdError('LeaseNotFound');
+    this.revoke(req.ID);
+    this.report('leaseRevoke', 'write');
+    return { header: { revision: this.currentRev } };
+  }
+
+  /**
+   * Renews a lease to its full TTL. As etcd's keepalive stream, a lease that does not exist (or
+   * has expired and awaits its revoke) answers TTL 0 rather than an error.
+   */
+  leaseKeepAlive(req: LeaseKeepAliveRequest): LeaseKeepAliveResponse {
+    this.meter.reset();
+    const l = this.lessor.lookup(req.ID);
+    const now = this.clock();
+    let ttl = 0;
+    if (l && l.expiryMs > now) {
+      l.expiryMs = now + l.ttl * 1000;
+      ttl = l.ttl;
+    }
+    this.report('leaseKeepAlive', 'read');
+    return { header: { revision: this.currentRev }, ID: req.ID, TTL: ttl };
+  }
+
+  /** Remaining TTL in whole seconds (truncated), or TTL -1 when the lease does not exist. */
+  leaseTimeToLive(req: LeaseTimeToLiveRequest): LeaseTimeToLiveResponse {
+    this.meter.reset();
+    const l = this.lessor.lookup(req.ID);
+    const header = { revision: this.currentRev };
+    this.report('leaseTimeToLive', 'read');
+    if (!l) return { header, ID: req.ID, TTL: -1, grantedTTL: 0 };
+    const remaining = Math.trunc((l.expiryMs - this.clock()) / 1000) || 0;
+    const resp: LeaseTimeToLiveResponse = { header, ID: l.id, TTL: remaining, grantedTTL: l.ttl };
+    if (req.keys && l.keys.size > 0) {
+      resp.keys = [...l.keys]
+        .sort()
+        .map((k) => (this.index.keyIndex(k) as KeyIndex<RevRecord>).key);
+    }
+    return resp;
+  }
+
+  /** Every lease, by expiry (etcd's order), ties by grant order. */
+  leaseLeases(): LeaseLeasesResponse {
+    this.meter.reset();
+    const leases = this.lessor.all().map((l) => ({ ID: l.id }));
+    this.report('leaseLeases', 'read');
+    return { header: { revision: this.currentRev }, leases };
+  }
+
+  /**
+   * Revokes every lease whose time is up at clock() (what the leader's revoke proposals do), in
+   * expiry order, each in its own revision; returns their IDs.
+   */
+  expireLeases(): number[] {
+    const ids: number[] = [];
+    for (const l of this.lessor.expired(this.clock())) {
+      this.meter.reset();
+      this.revoke(l.id);
+      this.report('leaseExpire', 'write');
+      ids.push(l.id);
+    }
+    return ids;
+  }
+
+  /**
+   * lessor.Promote: this node's lessor became the primary (its node became leader). Every lease
+   * restarts its full TTL from now plus `extendMs` (etcd extends by the election timeout), since
+   * a follower never saw the keepalives the old leader took. etcd 3.4 also spreads out leases
+   * that would expire in a burst (leaseRevokeRate); this store does not.
+   */
+  promoteLeases(extendMs = 0): void {
+    const now = this.clock();
+    for (const l of this.lessor.all()) l.expiryMs = now + extendMs + l.ttl * 1000;
+  }
+
+  private revoke(id: number): void {
+    const l = this.lessor.lookup(id);
+    if (!l) return;
+    const keys = [...l.keys].sort();
+    const tx = this.beginWrite(false);
+    for (const k of keys) this.deleteRangeKeys(tx, { key: k, end: undefined });
+    this.lessor.remove(id);
+    this.meter.keysWritten++;
+    this.endWrite(tx);
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  /**
+   * Watches key / range. Events from start_revision up to now are delivered before watch()
+   * returns (in responses of at most 1000 revisions, header = current revision); later events
+   * during the write that makes them (one response per write, header = its revision). A start
+   * revision below the compacted revision gets one canceled response with compact_revision.
+   */
+  watch(req: WatchRequest, onResponse: (resp: WatchResponse) => void): Watcher {
+    const filters = req.filters ?? [];
+    const w: WatcherState = {
+      range: toKeyRange(req.key, req.range_end),
+      minRev: 0,
+      prevKv: req.prev_kv ?? false,
+      noPut: filters.includes('NOPUT'),
+      noDelete: filters.includes('NODELETE'),
+      onResponse,
+      active: true,
+    };
+    const cancel = (): void => {
+      if (!w.active) return;
+      w.active = false;
+      this.removeWatcher(w);
+    };
+    const startRev = req.start_revision ?? 0;
+    // etcd: synced iff startRev is 0 or in the future; anything else (negative too) is synced
+    // from history first, and canceled if below the compacted revision
+    if (startRev !== 0 && startRev <= this.currentRev) {
+      if (startRev < this.compactMainRev) {
+        w.active = false;
+        const compactRev = this.compactMainRev;
+        this.deliver(() =>
+          onResponse({
+            header: { revision: 0 },
+            canceled: true,
+            compact_revision: compactRev,
+            events: [],
+          }),
+        );
+        this.drain();
+        return { cancel };
+      }
+      this.addWatcher(w);
+      this.syncWatcher(w, startRev);
+    } else {
+      w.minRev = startRev === 0 ? this.currentRev + 1 : startRev;
+      this.addWatcher(w);
+    }
+    return { cancel };
+  }
+
+  private addWatcher(w: WatcherState): void {
+    if (w.range.end === undefined) {
+      let set = this.keyWatchers.get(w.range.key);
+      if (!set) this.keyWatchers.set(w.range.key, (set = new Set()));
+      set.add(w);
+    } else {
+      this.rangeWatchers.add(w);
+    }
+  }
+
+  private removeWatcher(w: WatcherState): void {
+    if (w.range.end === undefined) {
+      const set = this.keyWatchers.get(w.range.key);
+      set?.delete(w);
+      if (set && set.size === 0) this.keyWatchers.delete(w.range.key);
+    } else {
+      this.rangeWatchers.delete(w);
+    }
+  }
+
+  /** Catch-up from history: every stored revision in [startRev, now] in the watcher's range. */
+  private syncWatcher(w: WatcherState, startRev: number): void {
+    this.meter.reset();
+    const curRev = this.currentRev;
+    const batches: RevRecord[][] = [];
+    let batch: RevRecord[] = [];
+    let revsInBatch = 0;
+    // a negative start revision reads nothing: etcd turns it into a huge unsigned bbolt key
+    const from = startRev > 0 ? startRev : curRev + 1;
+    this.revs.scan(from, curRev + 1, (r) => {
+      this.meter.keysScanned++;
+      if (!inKeyRange(w.range, r.skey)) return;
+      const last = batch[batch.length - 1];
+      if (!last || r.main > last.main) {
+        if (revsInBatch === WATCH_BATCH_MAX_REVS) {
+          batches.push(batch);
+          batch = [];
+          revsInBatch = 0;
+        }
+        revsInBatch++;
+      }
+      batch.push(r);
+      this.meter.bytesRead += r.key.length + r.value.length;
+    });
+    if (batch.length > 0) batches.push(batch);
+    w.minRev = curRev + 1;
+    this.report('watchSync', 'read');
+    for (const b of batches) this.send(w, b, curRev);
+    this.drain();
+  }
+
+  /** Filters, adds prev_kv and delivers one response (nothing when every event is filtered). */
+  private send(w: WatcherState, recs: readonly RevRecord[], headerRev: number): void {
+    const events: Event[] = [];
+    for (const r of recs) {
+      if (r.tombstone ? w.noDelete : w.noPut) continue;
+      const ev: Event = r.tombstone
+        ? { type: 'DELETE', kv: tombstoneKv(r) }
+        : { type: 'PUT', kv: kvOf(r) };
+      if (w.prevKv && (r.tombstone || r.create !== r.main)) {
+        // the v3rpc layer reads the previous kv at mod_revision - 1 when it sends the event; a
+        // compacted revision means no prev_kv
+        const prev = this.liveAt(r.skey, r.main - 1);
+        if (prev) ev.prev_kv = kvOf(prev);
+      }
+      events.push(ev);
+    }
+    if (events.length === 0) return;
+    this.deliver(() => {
+      if (w.active) w.onResponse({ header: { revision: headerRev }, events });
+    });
+  }
+
+  /**
+   * Queues a delivery; drain() runs the queue. A callback that writes to the store only queues
+   * the responses of its write behind those already queued, so every watcher still sees
+   * revisions in order.
+   */
+  private deliver(fn: () => void): void {
+    this.deliveries.push(fn);
+  }
+
+  /**
+   * Runs every queued delivery. A callback that throws does not cost the other watchers their
+   * events: the first error is rethrown once the queue is empty (the write itself has happened).
+   */
+  private drain(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    let failed = false;
+    let error: unknown;
+    for (let f = this.deliveries.shift(); f; f = this.deliveries.shift()) {
+      try {
+        f();
+      } catch (e) {
+        if (!failed) error = e;
+        failed = true;
+      }
+    }
+    this.delivering = false;
+    if (failed) throw error;
+  }
+
+  /** The put record of key alive at rev, or undefined (also when rev is compacted). */
+  private liveAt(skey: string, rev: number): RevRecord | undefined {
+    if (rev < this.compactMainRev || rev <= 0) return undefined;
+    return this.index.keyIndex(skey)?.getRev(rev);
+  }
+
+  private notify(changes: readonly RevRecord[], rev: number): void {
+    if (this.keyWatchers.size === 0 && this.rangeWatchers.size === 0) return;
+    const per = new Map<WatcherState, RevRecord[]>();
+    const add = (w: WatcherState, r: RevRecord): void => {
+      if (r.main < w.minRev) return;
+      const list = per.get(w);
+      if (list) list.push(r);
+      else per.set(w, [r]);
+    };
+    for (const r of changes) {
+      const set = this.keyWatchers.get(r.skey);
+      if (set) for (const w of set) add(w, r);
+      for (const w of this.rangeWatchers) if (inKeyRange(w.range, r.skey)) add(w, r);
+    }
+    for (const [w, recs] of per) {
+      w.minRev = rev + 1;
+      this.send(w, recs, rev);
+    }
+    this.drain();
+  }
+
+  // ---------------------------------------------------------------- hash
+
+  /**
+   * etcd's HashByRev: CRC-32C over the stored revisions up to `revision` (default: now), skipping
+   * those below the compacted revision that compaction at `revision` would not keep.
+   */
+  hashKV(revision = 0): HashKVResponse {
+    this.meter.reset();
+    const compactRev = this.compactMainRev;
+    if (revision > 0 && revision <= compactRev) throw etcdError('Compacted');
+    if (revision > 0 && revision > this.currentRev) throw etcdError('FutureRev');
+    const rev = revision === 0 ? this.currentRev : revision;
+    const keep = this.index.keep(rev);
+    const h = new Crc32c();
+    h.write(new Uint8Array([0x6b, 0x65, 0x79])); // the bucket name, "key"
+    this.revs.scan(0, rev + 1, (r) => {
+      this.meter.keysScanned++;
+      if (r.main <= compactRev && keep.size > 0 && !keep.has(r)) return;
+      h.write(revisionBytes(r.main, r.sub, r.tombstone));
+      h.write(
+        r.tombstone
+          ? marshalKeyValue({
+              key: r.key,
+              create_revision: 0,
+              mod_revision: 0,
+              version: 0,
+              value: EMPTY_BYTES,
+              lease: 0,
+            })
+          : marshalKeyValue(kvOf(r)),
+      );
+      this.meter.bytesRead += r.key.length + r.value.length;
+    });
+    this.report('hashKV', 'read');
+    return { hash: h.sum32(), compact_revision: compactRev };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Reports the operation's work, then tells watchers of what its write changed. */
+  private report(op: StoreOp, kind: 'read' | 'write'): void {
+    this.meter.report(this.sink, op, kind);
+    const ended = this.ended;
+    if (ended) {
+      this.ended = undefined;
+      this.notify(ended.changes, ended.rev);
+    }
+  }
+
+  /** One standalone write (no error can follow its first change): apply, end, report. */
+  private writeOnce<T>(op: StoreOp, apply: (tx: WriteTx) => T): T {
+    const tx = this.beginWrite(false);
+    const resp = apply(tx);
+    this.endWrite(tx);
+    this.report(op, 'write');
+    return resp;
+  }
+
+  private beginWrite(withUndo: boolean): WriteTx {
+    return { beginRev: this.currentRev, changes: [], undo: withUndo ? [] : null };
+  }
+
+  /**
+   * Ends a write transaction: a new revision if anything changed. Watchers hear of it when the
+   * operation reports its work (report()), so the cost sink sees the write before they do.
+   */
+  private endWrite(tx: WriteTx): void {
+    if (tx.changes.length === 0) return;
+    this.currentRev = tx.beginRev + 1;
+    this.ended = { changes: tx.changes, rev: this.currentRev };
+  }
+
+  private rollback(tx: WriteTx): void {
+    const undo = tx.undo as (() => void)[];
+    for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+  }
+
+  /** The revision reads see: inside a write transaction, its own changes too. */
+  private readRev(tx: WriteTx | null): number {
+    if (!tx) return this.currentRev;
+    return tx.changes.length > 0 ? tx.beginRev + 1 : tx.beginRev;
+  }
+
+  /** mvcc rangeKeys: the records alive at `rev` in range, the first `limit` of them, and the count. */
+  private rangeKeys(
+    r: KeyRange,
+    curRev: number,
+    reqRev: number,
+    limit: number,
+    countOnly: boolean,
+  ): { recs: RevRecord[]; count: number; rev: number } {
+    let rev = reqRev;
+    if (rev > curRev) throw etcdError('FutureRev');
+    if (rev <= 0) rev = curRev;
+    if (rev < this.compactMainRev) throw etcdError('Compacted');
+    const recs: RevRecord[] = [];
+    let count = 0;
+    let bytes = 0;
+    const scanned = this.index.visit(r, (ki) => {
+      const rec = ki.getRev(rev);
+      if (!rec) return;
+      count++;
+      if (!countOnly && (limit <= 0 || recs.length < limit)) {
+        recs.push(rec);
+        bytes += rec.key.length + rec.value.length;
+      }
+    });
+    this.meter.keysScanned += scanned + recs.length;
+    this.meter.bytesRead += bytes;
+    return { recs, count, rev: curRev };
+  }
+
+  /** applierV3backend.Range: limit + 1 for `more`, filters, sort, truncation, keys_only. */
+  private applyRange(req: RangeRequest, tx: WriteTx | null): RangeResponse {
+    const sortOrder = req.sort_order ?? 'NONE';
+    const sortTarget = req.sort_target ?? 'KEY';
+    const minMod = req.min_mod_revision ?? 0;
+    const maxMod = req.max_mod_revision ?? 0;
+    const minCreate = req.min_create_revision ?? 0;
+    const maxCreate = req.max_create_revision ?? 0;
+    const reqLimit = req.limit ?? 0;
+    let limit = reqLimit;
+    if (
+      sortOrder !== 'NONE' ||
+      minMod !== 0 ||
+      maxMod !== 0 ||
+      minCreate !== 0 ||
+      maxCreate !== 0
+    ) {
+      limit = 0; // fetch everything; sort and truncate afterwards
+    }
+    if (limit > 0) limit++; // one extra for `more`
+    const rr = this.rangeKeys(
+      toKeyRange(req.key, req.range_end),
+      this.readRev(tx),
+      req.revision ?? 0,
+      limit,
+      req.count_only ?? false,
+    );
+    let recs = rr.recs;
+    if (maxMod !== 0) recs = recs.filter((r) => r.main <= maxMod);
+    if (minMod !== 0) recs = recs.filter((r) => r.main >= minMod);
+    if (maxCreate !== 0) recs = recs.filter((r) => r.create <= maxCreate);
+    if (minCreate !== 0) recs = recs.filter((r) => r.create >= minCreate);
+    let order = sortOrder;
+    // the index already returns key order; any other target sorts ascending by default
+    if (sortTarget !== 'KEY' && order === 'NONE') order = 'ASCEND';
+    if (order !== 'NONE') {
+      const cmp = sortComparator(sortTarget);
+      // Go's sort.Sort, as etcd: not stable, and the order it leaves ties in is etcd's answer
+      recs = recs === rr.recs ? [...recs] : recs;
+      if (order === 'DESCEND') goSort(recs, (a, b) => cmp(b, a) < 0);
+      else goSort(recs, (a, b) => cmp(a, b) < 0);
+    }
+    let more = false;
+    if (reqLimit > 0 && recs.length > reqLimit) {
+      recs = recs.slice(0, reqLimit);
+      more = true;
+    }
+    const keysOnly = req.keys_only ?? false;
+    const kvs = recs.map((r) => kvOf(r, keysOnly));
+    return { header: { revision: rr.rev }, kvs, more, count: rr.count };
+  }
+
+  /** applierV3backend.Put inside a write transaction (lease existence already checked). */
+  private applyPut(req: PutRequest, tx: WriteTx): PutResponse {
+    const skey = bytesToBinary(req.key);
+    let value = req.value && req.value.length > 0 ? new Uint8Array(req.value) : EMPTY_BYTES;
+    let lease = req.lease ?? 0;
+    let prev: RevRecord | undefined;
+    if (req.ignore_value || req.ignore_lease || req.prev_kv) {
+      prev = this.index.keyIndex(skey)?.getRev(this.readRev(tx));
+      this.meter.keysScanned++;
+    }
+    if (req.ignore_value || req.ignore_lease) {
+      // ignore_{lease,value} expect a previous key-value pair
+      if (!prev) throw etcdError('KeyNotFound');
+      if (req.ignore_value) value = prev.value;
+      if (req.ignore_lease) lease = prev.lease;
+    }
+    const rev = this.putKey(tx, req.key, skey, value, lease);
+    if (req.prev_kv && prev) return { header: { revision: rev }, prev_kv: kvOf(prev) };
+    return { header: { revision: rev } };
+  }
+
+  /** applierV3backend.DeleteRange inside a write transaction. */
+  private applyDeleteRange(req: DeleteRangeRequest, tx: WriteTx): DeleteRangeResponse {
+    const r = toKeyRange(req.key, req.range_end);
+    let prevKvs: KeyValue[] | undefined;
+    if (req.prev_kv) {
+      const rr = this.rangeKeys(r, this.readRev(tx), 0, 0, false);
+      if (rr.recs.length > 0) prevKvs = rr.recs.map((rec) => kvOf(rec));
+    }
+    const deleted = this.deleteRangeKeys(tx, r);
+    const revision = deleted !== 0 || tx.changes.length > 0 ? tx.beginRev + 1 : tx.beginRev;
+    if (prevKvs) return { header: { revision }, deleted, prev_kvs: prevKvs };
+    return { header: { revision }, deleted };
+  }
+
+  /** Pre-order compare results of the txn and of the nested txns on the chosen paths. */
+  private compareToPath(rt: TxnRequest): boolean[] {
+    const path: boolean[] = [];
+    const walk = (t: TxnRequest): void => {
+      const ok = this.applyCompares(t.compare ?? []);
+      path.push(ok);
+      for (const op of (ok ? t.success : t.failure) ?? []) {
+        if ('request_txn' in op) walk(op.request_txn);
+      }
+    };
+    walk(rt);
+    return path;
+  }
+
+  private applyCompares(cmps: readonly Compare[]): boolean {
+    for (const c of cmps) {
+      const rr = this.rangeKeys(toKeyRange(c.key, c.range_end), this.currentRev, 0, 0, false);
+      if (rr.recs.length === 0) {
+        // comparing the value of a missing key always fails (nil == empty in gRPC); anything
+        // else compares against the zero KeyValue
+        if ((c.target ?? 'VERSION') === 'VALUE' || !compareKV(c, undefined)) return false;
+        continue;
+      }
+      for (const r of rr.recs) if (!compareKV(c, r)) return false;
+    }
+    return true;
+  }
+
+  /** checkRequests: f on every non-txn op along the chosen path, pre-order. */
+  private checkRequests(
+    rt: TxnRequest,
+    path: readonly boolean[],
+    pos: { i: number },
+    f: (op: RequestOp) => void,
+  ): void {
+    const ok = path[pos.i++] ?? false;
+    for (const op of (ok ? rt.success : rt.failure) ?? []) {
+      if ('request_txn' in op) this.checkRequests(op.request_txn, path, pos, f);
+      else f(op);
+    }
+  }
+
+  /** applierV3backend.checkPut, against the state before the txn. */
+  private checkPut(op: RequestOp): void {
+    if (!('request_put' in op)) return;
+    const p = op.request_put;
+    if (p.ignore_value || p.ignore_lease) {
+      if (!this.index.keyIndex(bytesToBinary(p.key))?.getRev(this.currentRev)) {
+        throw etcdError('KeyNotFound');
+      }
+    }
+    const lease = p.lease ?? 0;
+    if (lease !== 0 && !this.lessor.has(lease)) throw etcdError('LeaseNotFound');
+  }
+
+  /** applierV3backend.checkRange. */
+  private checkRange(op: RequestOp): void {
+    if (!('request_range' in op)) return;
+    const rev = op.request_range.revision ?? 0;
+    if (rev === 0) return;
+    if (rev > this.currentRev) throw etcdError('FutureRev');
+    if (rev < this.compactMainRev) throw etcdError('Compacted');
+  }
+
+  private applyTxn(
+    rt: TxnRequest,
+    path: readonly boolean[],
+    pos: { i: number },
+    tx: WriteTx | null,
+  ): TxnResponse {
+    const succeeded = path[pos.i++] ?? false;
+    const responses: ResponseOp[] = [];
+    for (const op of (succeeded ? rt.success : rt.failure) ?? []) {
+      if ('request_range' in op) {
+        responses.push({ response_range: this.applyRange(op.request_range, tx) });
+      } else if ('request_put' in op) {
+        responses.push({ response_put: this.applyPut(op.request_put, tx as WriteTx) });
+      } else if ('request_delete_range' in op) {
+        responses.push({
+          response_delete_range: this.applyDeleteRange(op.request_delete_range, tx as WriteTx),
+        });
+      } else if ('request_txn' in op) {
+        // a nested txn's header stays empty (etcd 3.4.23 answers "header": {})
+        responses.push({ response_txn: this.applyTxn(op.request_txn, path, pos, tx) });
+      }
+    }
+    return { header: { revision: 0 }, succeeded, responses };
+  }
+
+  /** storeTxnWrite.put: the next sub revision of this transaction. */
+  private putKey(
+    tx: WriteTx,
+    key: Uint8Array,
+    skey: string,
+    value: Uint8Array,
+    lease: number,
+  ): number {
+    const rev = tx.beginRev + 1;
+    const { ki, fresh } = this.index.ensure(() => new Uint8Array(key), skey);
+    const cur = ki.getRev(rev);
+    let oldLease = 0;
+    if (cur) oldLease = this.lessor.leaseOf(skey);
+    const rec: RevRecord = {
+      main: rev,
+      sub: tx.changes.length,
+      key: ki.key,
+      skey,
+      value,
+      create: cur ? cur.create : rev,
+      version: cur ? cur.version + 1 : 1,
+      lease,
+      tombstone: false,
+    };
+    const prevModified = ki.modified;
+    ki.put(rec);
+    this.revs.append(rec);
+    tx.changes.push(rec);
+    if (oldLease !== 0) this.lessor.detach(oldLease, skey);
+    if (lease !== 0) this.lessor.attach(lease, skey);
+    tx.undo?.push(() => {
+      if (lease !== 0) this.lessor.detach(lease, skey);
+      if (oldLease !== 0) this.lessor.attach(oldLease, skey);
+      ki.unput(prevModified);
+      this.revs.pop();
+      if (fresh) this.index.remove(skey);
+    });
+    this.meter.keysWritten++;
+    this.meter.bytesWritten += ki.key.length + value.length;
+    return rev;
+  }
+
+  /** storeTxnWrite.deleteRange: tombstones every key alive in range; returns how many. */
+  private deleteRangeKeys(tx: WriteTx, r: KeyRange): number {
+    const rrev = this.readRev(tx);
+    const alive: KeyIndex<RevRecord>[] = [];
+    this.meter.keysScanned += this.index.visit(r, (ki) => {
+      if (ki.getRev(rrev)) alive.push(ki);
+    });
+    for (const ki of alive) this.deleteKey(tx, ki);
+    return alive.length;
+  }
+
+  private deleteKey(tx: WriteTx, ki: KeyIndex<RevRecord>): void {
+    const rec: RevRecord = {
+      main: tx.beginRev + 1,
+      sub: tx.changes.length,
+      key: ki.key,
+      skey: ki.skey,
+      value: EMPTY_BYTES,
+      create: 0,
+      version: 0,
+      lease: 0,
+      tombstone: true,
+    };
+    const prevModified = ki.modified;
+    if (!ki.tombstone(rec)) return;
+    this.revs.append(rec);
+    tx.changes.push(rec);
+    const oldLease = this.lessor.leaseOf(ki.skey);
+    if (oldLease !== 0) this.lessor.detach(oldLease, ki.skey);
+    tx.undo?.push(() => {
+      if (oldLease !== 0) this.lessor.attach(oldLease, ki.skey);
+      ki.untombstone(prevModified);
+      this.revs.pop();
+    });
+    this.meter.keysWritten++;
+    this.meter.bytesWritten += ki.key.length;
+  }
+}
+
+function sortComparator(target: string): (a: RevRecord, b: RevRecord) => number {
+  switch (target) {
+    case 'VERSION':
+      return (a, b) => a.version - b.version;
+    case 'CREATE':
+      return (a, b) => a.create - b.create;
+    case 'MOD':
+      return (a, b) => a.main - b.main;
+    case 'VALUE':
+      return (a, b) => compareBytes(a.value, b.value);
+    default:
+      return (a, b) => (a.skey < b.skey ? -1 : a.skey > b.skey ? 1 : 0);
+  }
+}

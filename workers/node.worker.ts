@@ -1,17 +1,26 @@
-// The node worker: one per cluster member. It will host a node's server and its IndexedDB disk
-// (issue 5); today it answers a handshake and runs the disk check, the proof that a module worker
-// reached through comlink can use IndexedDB for real.
+// The node worker: one per cluster member. It runs the member (Raft + MVCC, through the same
+// NodeRunner as the in-process host) on an IndexedDB disk, and answers the conductor's inputs
+// over comlink. A crash is the host terminating this worker; a restart is a new worker that
+// rebuilds the member from IndexedDB alone.
 import { expose } from 'comlink';
+import { NodeRunner, type HostInput, type HostOutput } from '../src/host/node-runner';
+import type { NodeSpec } from '../src/server/node-spec';
 import { runDiskCheck, type DiskCheckResult } from '../src/storage/disk-check';
+import { IdbDisk } from '../src/storage/idb-disk';
 
 export interface NodeWorkerApi {
   /** Handshake: proves the worker module loaded and comlink is wired. */
   hello(nodeId: number): { nodeId: number; isolated: boolean };
   /** Writes and reads back a record in this node's IndexedDB database. */
   diskCheck(database: string): Promise<DiskCheckResult>;
+  /** Starts the member from database `database` (its disk) at simulated time `atUs`. */
+  startNode(spec: NodeSpec, database: string, atUs: number, life: number): Promise<HostOutput>;
+  /** Hands the member one input. */
+  step(atUs: number, input: HostInput): Promise<HostOutput>;
 }
 
 let probes = 0;
+let runner: NodeRunner | undefined;
 
 const api: NodeWorkerApi = {
   hello(nodeId) {
@@ -20,6 +29,17 @@ const api: NodeWorkerApi = {
   diskCheck(database) {
     probes += 1;
     return runDiskCheck(database, `probe-${probes}`);
+  },
+  async startNode(spec, database, atUs, life) {
+    if (runner) throw new Error(`node worker for n${spec.id} is already running a member`);
+    const disk = await IdbDisk.open(database);
+    const booted = await NodeRunner.boot(spec, disk, atUs, life);
+    runner = booted.runner;
+    return booted.out;
+  },
+  step(atUs, input) {
+    if (!runner) throw new Error('node worker: no member started');
+    return runner.step(atUs, input);
   },
 };
 

@@ -2,7 +2,13 @@
 // comlink (design.md, Layers). Vite finds the worker only in exactly this `new Worker(new URL())`
 // form, so keep it literal.
 import { wrap, releaseProxy, type Remote } from 'comlink';
+import type { Message } from '../raft';
+import type { NodeSpec } from '../server/node-spec';
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { NodeHost } from '../sim/host-contract';
+import { nodeDatabaseName } from '../storage/idb-disk';
 import type { NodeWorkerApi } from '../../workers/node.worker';
+import type { HostInput, HostOutput } from './node-runner';
 
 export interface NodeWorkerHandle {
   api: Remote<NodeWorkerApi>;
@@ -23,4 +29,77 @@ export function spawnNodeWorker(name: string): NodeWorkerHandle {
       worker.terminate();
     },
   };
+}
+
+interface Member {
+  spec: NodeSpec;
+  lives: number;
+  worker?: NodeWorkerHandle;
+}
+
+/**
+ * One Web Worker per node, each with its own IndexedDB database named after the cluster
+ * namespace and the node. A crash terminates the worker; a restart starts a new one that recovers
+ * from IndexedDB.
+ */
+export class WorkerHost implements NodeHost<Message, ClientRequest, ClientResponse> {
+  private readonly members = new Map<number, Member>();
+
+  constructor(
+    specs: readonly NodeSpec[],
+    readonly namespace: string,
+  ) {
+    for (const spec of specs) this.members.set(spec.id, { spec, lives: 0 });
+    nodeDatabaseName(namespace, 1); // validates the namespace up front
+  }
+
+  private member(id: number): Member {
+    const m = this.members.get(id);
+    if (!m) throw new Error(`worker host: no node ${id}`);
+    return m;
+  }
+
+  database(id: number): string {
+    return nodeDatabaseName(this.namespace, id);
+  }
+
+  async start(id: number, atUs: number): Promise<HostOutput> {
+    const m = this.member(id);
+    if (m.worker) throw new Error(`worker host: node ${id} is already running`);
+    m.lives++;
+    m.worker = spawnNodeWorker(`n${id} (${this.namespace})`);
+    return m.worker.api.startNode(m.spec, this.database(id), atUs, m.lives);
+  }
+
+  async step(id: number, atUs: number, input: HostInput): Promise<HostOutput> {
+    const w = this.member(id).worker;
+    if (!w) throw new Error(`worker host: node ${id} is not running`);
+    return w.api.step(atUs, input);
+  }
+
+  async crash(id: number): Promise<void> {
+    const m = this.member(id);
+    m.worker?.terminate();
+    m.worker = undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.members.keys()) await this.crash(id);
+  }
+
+  /** Closes every worker and deletes the cluster's databases. */
+  async destroy(): Promise<void> {
+    await this.close();
+    await Promise.all(
+      [...this.members.keys()].map(
+        (id) =>
+          new Promise<void>((resolve, reject) => {
+            const req = indexedDB.deleteDatabase(this.database(id));
+            req.onsuccess = () => resolve();
+            req.onerror = () => reject(req.error);
+            req.onblocked = () => resolve(); // a connection is still closing; it goes when it closes
+          }),
+      ),
+    );
+  }
 }

@@ -1,0 +1,65 @@
+// Runs every node in this thread with a memory disk: the host for Node (tests, fuzzing,
+// benchmarks, the CLI) and for a browser tab that wants no workers. A node's disk outlives its
+// crashes; a write reaches the disk only when the conductor says it is durable, so a crash loses
+// exactly what the disk model says it loses.
+import type { Message } from '../raft';
+import type { EtcdServer } from '../server/etcd-server';
+import type { NodeSpec } from '../server/node-spec';
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { NodeHost } from '../sim/host-contract';
+import { MemoryDisk } from '../storage/memory-disk';
+import { NodeRunner, type HostInput, type HostOutput } from './node-runner';
+
+interface Member {
+  spec: NodeSpec;
+  disk: MemoryDisk;
+  lives: number;
+  runner?: NodeRunner;
+}
+
+export class InProcessHost implements NodeHost<Message, ClientRequest, ClientResponse> {
+  private readonly members = new Map<number, Member>();
+
+  constructor(specs: readonly NodeSpec[]) {
+    for (const spec of specs) {
+      this.members.set(spec.id, { spec, disk: new MemoryDisk(`inproc/n${spec.id}`), lives: 0 });
+    }
+  }
+
+  private member(id: number): Member {
+    const m = this.members.get(id);
+    if (!m) throw new Error(`in-process host: no node ${id}`);
+    return m;
+  }
+
+  /** The running server of node `id`, for inspection (tests, the UI's inspector). */
+  server(id: number): EtcdServer | undefined {
+    return this.members.get(id)?.runner?.server;
+  }
+
+  disk(id: number): MemoryDisk {
+    return this.member(id).disk;
+  }
+
+  async start(id: number, atUs: number): Promise<HostOutput> {
+    const m = this.member(id);
+    m.lives++;
+    const { runner, out } = await NodeRunner.boot(m.spec, m.disk, atUs, m.lives);
+    m.runner = runner;
+    return out;
+  }
+
+  async step(id: number, atUs: number, input: HostInput): Promise<HostOutput> {
+    const runner = this.member(id).runner;
+    if (!runner) throw new Error(`in-process host: node ${id} is not running`);
+    return runner.step(atUs, input);
+  }
+
+  async crash(id: number): Promise<void> {
+    this.member(id).runner = undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.members.values()) m.runner = undefined;
+  }
+}

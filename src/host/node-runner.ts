@@ -1,0 +1,84 @@
+// One running member and its disk: builds the EtcdServer from what the disk holds, turns the
+// conductor's inputs into server calls, and performs each disk write when — and only when — the
+// conductor says it is durable. Both hosts run nodes through this, so a node behaves the same
+// in this thread and in a worker; only the disk (memory or IndexedDB) differs.
+import { MvccStore } from '../mvcc';
+import type { Message } from '../raft';
+import { EtcdServer, type ServerOutput } from '../server/etcd-server';
+import type { NodeSpec } from '../server/node-spec';
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { NodeInput, NodeOutput } from '../sim/host-contract';
+import { Prng } from '../sim/prng';
+import type { DiskWrite, NodeDisk } from '../storage/disk';
+
+export type HostOutput = NodeOutput<Message, ClientResponse>;
+export type HostInput = NodeInput<Message, ClientRequest>;
+
+export class NodeRunner {
+  /** Writes issued and not yet durable, by id: lost if the node crashes first. */
+  private readonly pending = new Map<number, DiskWrite>();
+
+  private constructor(
+    readonly server: EtcdServer,
+    private readonly disk: NodeDisk,
+  ) {}
+
+  /**
+   * Starts a member from its disk alone. `life` numbers the member's boots (1, 2, ...): each life
+   * draws its Raft randomness from its own stream of the scenario seed.
+   */
+  static async boot(
+    spec: NodeSpec,
+    disk: NodeDisk,
+    atUs: number,
+    life: number,
+  ): Promise<{ runner: NodeRunner; out: HostOutput }> {
+    const state = await disk.load();
+    const rng = Prng.stream(spec.seed, `node:${spec.id}:${life}`);
+    const server = new EtcdServer(
+      {
+        ...spec,
+        rand: () => rng.next(),
+        createStore: (clock, costSink) => new MvccStore({ clock, costSink }),
+      },
+      state,
+      atUs,
+    );
+    const runner = new NodeRunner(server, disk);
+    return { runner, out: runner.absorb(server.boot()) };
+  }
+
+  async step(atUs: number, input: HostInput): Promise<HostOutput> {
+    const s = this.server;
+    switch (input.kind) {
+      case 'tick':
+        return this.absorb(s.tick(atUs));
+      case 'message':
+        return this.absorb(s.receive(atUs, input.message));
+      case 'request':
+        return this.absorb(s.request(atUs, input.clientId, input.requestId, input.request));
+      case 'durable': {
+        const write = this.pending.get(input.writeId);
+        if (write) {
+          this.pending.delete(input.writeId);
+          await this.disk.write(write);
+        }
+        return this.absorb(s.durable(atUs, input.writeId));
+      }
+      case 'wake':
+        return this.absorb(s.wake(atUs));
+    }
+  }
+
+  private absorb(out: ServerOutput): HostOutput {
+    for (const w of out.writes) this.pending.set(w.writeId, w.write);
+    const result: HostOutput = {
+      messages: out.messages,
+      writes: out.writes.map((w) => w.writeId),
+      responses: out.responses,
+      trace: out.trace,
+    };
+    if (out.wakeAtUs !== undefined) result.wakeAtUs = out.wakeAtUs;
+    return result;
+  }
+}

@@ -1,0 +1,46 @@
+// The server-level errors an etcd 3.4 client can see, with their gRPC codes, from etcd's
+// api/v3rpc/rpctypes. Store-level errors (compacted, lease not found, ...) come from src/mvcc.
+import { EtcdError } from '../mvcc/errors';
+
+export const GrpcUnavailable = 14;
+export const GrpcFailedPrecondition = 9;
+export const GrpcNotFound = 5;
+export const GrpcUnknown = 2;
+
+const SERVER_ERRORS = {
+  NoLeader: ['etcdserver: no leader', GrpcUnavailable],
+  NotLeader: ['etcdserver: not leader', GrpcFailedPrecondition],
+  LeaderChanged: ['etcdserver: leader changed', GrpcUnavailable],
+  Stopped: ['etcdserver: server stopped', GrpcUnavailable],
+  Timeout: ['etcdserver: request timed out', GrpcUnavailable],
+  TimeoutDueToLeaderFail: [
+    'etcdserver: request timed out, possibly due to previous leader failure',
+    GrpcUnavailable,
+  ],
+  // Not in rpctypes' table, so a client sees it with gRPC code Unknown.
+  TimeoutLeaderTransfer: [
+    'etcdserver: request timed out, leader transfer took too long',
+    GrpcUnknown,
+  ],
+  Unhealthy: ['etcdserver: unhealthy cluster', GrpcUnavailable],
+  NotEnoughStartedMembers: [
+    'etcdserver: re-configuration failed due to not enough started members',
+    GrpcFailedPrecondition,
+  ],
+  MemberNotFound: ['etcdserver: member not found', GrpcNotFound],
+  MemberExist: ['etcdserver: member ID already exist', GrpcFailedPrecondition],
+  MemberNotLearner: ['etcdserver: can only promote a learner member', GrpcFailedPrecondition],
+  LearnerNotReady: [
+    'etcdserver: can only promote a learner member which is in sync with leader',
+    GrpcFailedPrecondition,
+  ],
+  BadLeaderTransferee: ['etcdserver: bad leader transferee', GrpcFailedPrecondition],
+  NotSupportedForLearner: ['etcdserver: rpc not supported for learner', GrpcUnavailable],
+} as const satisfies Record<string, readonly [string, number]>;
+
+export type ServerErrorName = keyof typeof SERVER_ERRORS;
+
+export function serverError(name: ServerErrorName): EtcdError {
+  const [message, code] = SERVER_ERRORS[name];
+  return new EtcdError(message, code);
+}

@@ -1,0 +1,85 @@
+// The server's client-facing behaviour in a running cluster: the errors etcd gives when the
+// cluster cannot serve, and the header it puts on every answer.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../scenario/schema';
+import { startCluster, type Cluster } from '../sim/cluster';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function leaderOf(c: Cluster, ids: number[]): Promise<number> {
+  for (let i = 0; i < 300; i++) {
+    for (const id of ids) {
+      const r = await c.call(id, { method: 'status', body: {} });
+      if (r.ok && 'leader' in r.body && r.body.leader === id) return id;
+    }
+    await c.conductor.runUntil(c.conductor.now + 100_000);
+  }
+  throw new Error('no leader');
+}
+
+describe('EtcdServer', () => {
+  it('says "etcdserver: no leader" on a member cut off from everyone', async () => {
+    const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 4 });
+    const leader = await leaderOf(c, [1, 2, 3]);
+    const loner = [1, 2, 3].find((id) => id !== leader)!;
+    c.conductor.network.partition([[loner], [1, 2, 3].filter((id) => id !== loner)]);
+    await c.conductor.runUntil(c.conductor.now + 5_000_000);
+    const r = await c.call(loner, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
+    expect(r).toEqual({
+      ok: false,
+      method: 'put',
+      error: { message: 'etcdserver: no leader', code: 14 },
+    });
+  });
+
+  it('times out a write stranded on a leader that lost its quorum', async () => {
+    const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 5 });
+    const leader = await leaderOf(c, [1, 2, 3]);
+    c.conductor.network.partition([[leader], [1, 2, 3].filter((id) => id !== leader)]);
+    const started = c.conductor.now;
+    const r = await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
+    expect(r).toEqual({
+      ok: false,
+      method: 'put',
+      error: { message: 'etcdserver: request timed out', code: 14 },
+    });
+    // etcd's request timeout: 5 s plus twice the election timeout.
+    expect(c.conductor.now - started).toBeGreaterThanOrEqual(7_000_000);
+    expect(c.conductor.now - started).toBeLessThan(7_200_000);
+  });
+
+  it('fills the response header as etcd does', async () => {
+    const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 6 });
+    const leader = await leaderOf(c, [1, 2, 3]);
+    const r = await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
+    expect(r.ok && r.body.header).toEqual({
+      cluster_id: expect.any(Number),
+      member_id: leader,
+      revision: 2,
+      raft_term: expect.any(Number),
+    });
+    const members = await c.call(leader, { method: 'memberList', body: {} });
+    expect(
+      members.ok && 'members' in members.body && members.body.members.map((m) => m.ID),
+    ).toEqual([1, 2, 3]);
+    // Like etcd's, a member list's header carries no revision.
+    expect(members.ok && members.body.header.revision).toBe(0);
+  });
+
+  it('answers a read after its backend transaction completes, not before', async () => {
+    const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 7, keepTrace: true });
+    const leader = await leaderOf(c, [1, 2, 3]);
+    await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
+    const sent = c.conductor.now;
+    const r = await c.call(leader, {
+      method: 'range',
+      body: { key: bytes('a'), serializable: true },
+    });
+    expect(r.ok).toBe(true);
+    // A serializable read never leaves the node; it still pays its read transaction's cost.
+    expect(c.conductor.now).toBeGreaterThan(sent);
+    const locks = c.trace.filter((t) => t.kind === 'lock' && t.node === leader);
+    expect(locks.some((t) => t.txn === 'read' && t.phase === 'granted')).toBe(true);
+    expect(locks.some((t) => t.txn === 'write' && t.phase === 'released')).toBe(true);
+  });
+});

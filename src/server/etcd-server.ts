@@ -1,0 +1,661 @@
+// One etcd member: a Raft node and an MVCC store joined as etcd's EtcdServer joins them. It only
+// reacts — to a tick, a peer message, a client request, a disk completion, a wake-up — and
+// answers with what to send, what to write, and whom to respond to. No clock, no I/O: simulated
+// time comes with each input, and the host performs the writes it asks for, telling it when they
+// are durable.
+//
+// A write: client -> (this node) propose -> Ready: entries + hard state -> disk write -> durable
+// -> messages out -> ... -> committed -> applied to the store -> response to the client that
+// asked, from the node it asked (etcd's wait registry, keyed by request id).
+//
+// A linearizable read (read-index, lease): it joins the pending batch; one ReadIndex round at a
+// time carries the batch (etcd 3.4's linearizableReadLoop); when the ReadState for the round's
+// context arrives, every read of the batch is served once applied >= its index. Reads arriving
+// while a round is in flight wait for the next one: that is how concurrent reads share rounds.
+import type { MvccStore, OpCostSink, OpWork } from '../mvcc';
+import { Backend, type TxnTiming } from '../mvcc/backend';
+import type { LockMode } from '../mvcc/backend';
+import { EtcdError } from '../mvcc/errors';
+import {
+  MemoryStorage,
+  ProposalDroppedError,
+  RawNode,
+  decodeConfChange,
+  encodeConfChange,
+  type ConfState,
+  type Entry,
+  type Message,
+  type Ready,
+} from '../raft';
+import type { DiskState, DiskWrite } from '../storage/disk';
+import { serverError } from './errors';
+import type {
+  ClientRequest,
+  ClientResponse,
+  Member,
+  ResponseBodies,
+  ServerResponseHeader,
+  StatusResponse,
+} from './requests';
+import { WRITE_METHODS, isTxnReadOnly } from './requests';
+import { decodeValue, encodeValue, type Value } from './value-codec';
+
+export type ReadPath = 'read-index' | 'log' | 'lease';
+
+export interface ServerConfig {
+  id: number;
+  /** The voters a brand-new cluster starts with (ignored when the disk already has a log). */
+  initialCluster: readonly number[];
+  /** Raft's tick, the heartbeat interval, in simulated microseconds. */
+  tickUs: number;
+  electionTicks: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  readPath: ReadPath;
+  /** How long a request may wait before "request timed out" (etcd: 5 s + 2 x election timeout). */
+  requestTimeoutUs: number;
+  /** Randomness for Raft's election timeouts: a seeded stream from the conductor. */
+  rand: () => number;
+  /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
+  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  /** Builds this node's store; the clock returns simulated milliseconds. */
+  createStore: (clock: () => number, costSink: OpCostSink) => MvccStore;
+}
+
+export interface ServerOutput {
+  messages: Message[];
+  /** Writes to make durable, by id; the host reports each back with a 'durable' input. */
+  writes: { writeId: number; write: DiskWrite }[];
+  responses: { clientId: number; requestId: number; response: ClientResponse }[];
+  wakeAtUs?: number;
+  trace: Record<string, unknown>[];
+}
+
+interface Waiter {
+  clientId: number;
+  requestId: number;
+  method: ClientRequest['method'];
+  deadlineUs: number;
+}
+
+interface PendingRead extends Waiter {
+  request: ClientRequest;
+}
+
+interface ReadRound {
+  ctx: string;
+  reads: PendingRead[];
+  /** Set when the ReadState for this round's context has arrived. */
+  index?: number;
+  startedUs: number;
+}
+
+/** The payload of a normal entry: etcd's InternalRaftRequest, an id and one request. */
+interface InternalRequest {
+  id: string;
+  request: ClientRequest;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export class EtcdServer {
+  readonly id: number;
+  private readonly cfg: ServerConfig;
+  private readonly storage: MemoryStorage;
+  private readonly raw: RawNode;
+  private store: MvccStore;
+  /** etcd's backend as a timing model: when each store operation completes, given the locks. */
+  private readonly backend: Backend;
+  /** The timing of the store operation that just ran (set by the cost sink during the call). */
+  private lastTiming: TxnTiming | undefined;
+  /** Responses that wait for their backend transaction to complete, in time order. */
+  private delayed: { atUs: number; response: ServerOutput['responses'][number] }[] = [];
+  private nowUs = 0;
+  /** Unique per boot, so request ids from a past life never match a waiter of this one. */
+  private readonly bootTag: string;
+  /** Derived from the initial members, as etcd derives its cluster ID from its members. */
+  private readonly clusterId: number;
+  private nextRequestSeq = 1;
+  private nextWriteId = 1;
+  /** The Ready waiting for its disk write to become durable; none may be taken until then. */
+  private pendingReady: { rd: Ready; writeId: number } | undefined;
+  private applied = 0;
+  private lead = 0;
+  private term = 0;
+  private readonly waiters = new Map<string, Waiter>();
+  private readQueue: PendingRead[] = [];
+  private readRound: ReadRound | undefined;
+  private nextReadCtx = 1;
+  private confState: ConfState;
+  private out: ServerOutput = emptyOutput();
+
+  constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
+    this.cfg = cfg;
+    this.id = cfg.id;
+    this.nowUs = nowUs;
+    this.bootTag = `${cfg.id}.${nowUs}`;
+    this.clusterId = fnv1a32([...cfg.initialCluster].sort((a, b) => a - b).join(','));
+    this.backend = new Backend({
+      ...cfg.backend,
+      startUs: nowUs,
+      onEvent: (e) =>
+        this.trace({
+          kind: 'lock',
+          lockAtUs: e.atUs,
+          txnId: e.txnId,
+          txn: e.kind,
+          phase: e.phase,
+          lock: e.lock,
+          mode: e.mode,
+        }),
+    });
+    const sink: OpCostSink = {
+      read: (work: OpWork) => (this.lastTiming = this.backend.submit(this.nowUs, work)),
+      write: (work: OpWork) => (this.lastTiming = this.backend.submit(this.nowUs, work)),
+    };
+    this.store = cfg.createStore(() => this.nowUs / 1000, sink);
+    this.storage = new MemoryStorage();
+    const fresh = !disk.snapshot && disk.entries.length === 0 && disk.hardState.term === 0;
+    if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
+    if (disk.entries.length > 0) this.storage.append(disk.entries);
+    this.storage.setHardState(disk.hardState);
+    // Raft reads its log and commit index from storage when it is built: bootstrap first.
+    if (fresh) this.bootstrap();
+    this.confState = disk.snapshot?.metadata.confState ?? emptyConfState();
+    this.raw = new RawNode({
+      id: cfg.id,
+      electionTick: cfg.electionTicks,
+      heartbeatTick: 1,
+      storage: this.storage,
+      applied: disk.snapshot?.metadata.index ?? 0,
+      checkQuorum: cfg.checkQuorum,
+      preVote: cfg.preVote,
+      readOnlyOption: cfg.readPath === 'lease' ? 'lease-based' : 'safe',
+      maxSizePerMsg: 1024 * 1024,
+      maxInflightMsgs: 256,
+      rand: cfg.rand,
+    });
+    if (disk.snapshot) {
+      this.restoreStore(disk.snapshot.data);
+      this.applied = disk.snapshot.metadata.index;
+    }
+  }
+
+  /**
+   * A brand-new member writes the initial membership as conf-change entries at term 1, committed
+   * (as etcd-io/raft's Bootstrap does), so a restart rebuilds membership by replaying its log.
+   */
+  private bootstrap(): void {
+    const peers = [...this.cfg.initialCluster].sort((a, b) => a - b);
+    if (!peers.includes(this.id)) {
+      // A member added later starts empty and learns the configuration from the leader.
+      return;
+    }
+    const entries: Entry[] = peers.map((nodeId, i) => ({
+      term: 1,
+      index: i + 1,
+      type: 'EntryConfChange',
+      data: encodeConfChange({ type: 'ConfChangeAddNode', nodeId }),
+    }));
+    this.storage.append(entries);
+    this.storage.setHardState({ term: 1, vote: 0, commit: entries.length });
+    this.out.writes.push({
+      writeId: this.nextWriteId++,
+      write: { entries, hardState: { term: 1, vote: 0, commit: entries.length } },
+    });
+  }
+
+  /** The output of the boot itself (the bootstrap write, replayed applies). */
+  boot(): ServerOutput {
+    this.drive();
+    return this.flush();
+  }
+
+  // ---- inputs ----
+
+  tick(nowUs: number): ServerOutput {
+    this.advanceTo(nowUs);
+    this.raw.tick();
+    this.expireRequests();
+    this.drive();
+    return this.flush();
+  }
+
+  receive(nowUs: number, m: Message): ServerOutput {
+    this.advanceTo(nowUs);
+    try {
+      this.raw.step(m);
+    } catch (err) {
+      // A message raft refuses (a stale response, a local-only type) is dropped, as etcd does.
+      this.trace({ kind: 'step-refused', type: m.type, from: m.from, error: String(err) });
+    }
+    this.drive();
+    return this.flush();
+  }
+
+  durable(nowUs: number, writeId: number): ServerOutput {
+    this.advanceTo(nowUs);
+    const pending = this.pendingReady;
+    if (pending && pending.writeId === writeId) {
+      this.pendingReady = undefined;
+      this.persisted(pending.rd);
+      this.finishReady(pending.rd);
+    }
+    // Otherwise it is the bootstrap write (already in MemoryStorage) or a stale id: nothing waits.
+    this.drive();
+    return this.flush();
+  }
+
+  wake(nowUs: number): ServerOutput {
+    this.advanceTo(nowUs);
+    this.expireRequests();
+    this.drive();
+    return this.flush();
+  }
+
+  request(
+    nowUs: number,
+    clientId: number,
+    requestId: number,
+    request: ClientRequest,
+  ): ServerOutput {
+    this.advanceTo(nowUs);
+    const waiter: Waiter = {
+      clientId,
+      requestId,
+      method: request.method,
+      deadlineUs: nowUs + this.cfg.requestTimeoutUs,
+    };
+    try {
+      this.dispatch(waiter, request);
+    } catch (err) {
+      this.fail(waiter, err);
+    }
+    this.drive();
+    return this.flush();
+  }
+
+  /** Moves this node to `nowUs`: backend commits due by then, responses whose time has come. */
+  private advanceTo(nowUs: number): void {
+    this.nowUs = nowUs;
+    this.backend.advanceTo(nowUs);
+    let due = 0;
+    while (due < this.delayed.length && this.delayed[due]!.atUs <= nowUs) due++;
+    for (const d of this.delayed.splice(0, due)) this.out.responses.push(d.response);
+  }
+
+  /** Runs one store operation and says when its backend transaction completes. */
+  private timed<T>(op: () => T): [T, number] {
+    this.lastTiming = undefined;
+    const result = op();
+    // The cost sink set lastTiming during op(); TypeScript cannot see that, hence the widening.
+    const timing = this.lastTiming as TxnTiming | undefined;
+    return [result, Math.max(this.nowUs, timing?.completedUs ?? this.nowUs)];
+  }
+
+  /** Answers with a store operation's result once its backend transaction completes. */
+  private respondTimed(w: Waiter, op: () => ResponseBodies[ClientRequest['method']]): void {
+    const [body, atUs] = this.timed(op);
+    this.respond(w, body, atUs);
+  }
+
+  // ---- client calls ----
+
+  private dispatch(w: Waiter, req: ClientRequest): void {
+    switch (req.method) {
+      case 'range':
+        if (req.body.serializable) return this.respondTimed(w, () => this.store.range(req.body));
+        return this.linearizableRead(w, req);
+      case 'txn':
+        if (isTxnReadOnly(req.body)) return this.linearizableRead(w, req);
+        return this.propose(w, req);
+      case 'memberList':
+        return this.respond(w, { header: this.header(), members: this.members() });
+      case 'status':
+        return this.respond(w, this.status());
+      case 'leaseTimeToLive':
+        return this.respondTimed(w, () => this.store.leaseTimeToLive(req.body));
+      case 'leaseLeases':
+        return this.respondTimed(w, () => this.store.leaseLeases());
+      case 'leaseKeepAlive':
+        return this.respondTimed(w, () => this.store.leaseKeepAlive(req.body));
+      case 'memberAdd':
+      case 'memberRemove':
+      case 'memberPromote':
+      case 'moveLeader':
+        throw new EtcdError(`etcdserver: ${req.method} is not available yet`, 12);
+      default:
+        if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
+        throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);
+    }
+  }
+
+  private propose(w: Waiter, request: ClientRequest): void {
+    if (this.lead === 0) throw serverError('NoLeader');
+    const id = `${this.bootTag}.${this.nextRequestSeq++}`;
+    const internal: InternalRequest = { id, request };
+    try {
+      this.raw.propose(encodeValue(internal as unknown as Value));
+    } catch (err) {
+      if (err instanceof ProposalDroppedError) {
+        throw serverError(this.lead === 0 ? 'NoLeader' : 'LeaderChanged');
+      }
+      throw err;
+    }
+    this.waiters.set(id, w);
+    this.trace({ kind: 'propose', id, method: request.method });
+  }
+
+  private linearizableRead(w: Waiter, request: ClientRequest): void {
+    if (this.cfg.readPath === 'log') return this.propose(w, request);
+    this.readQueue.push({ ...w, request });
+    this.startReadRound();
+  }
+
+  /** One round at a time: a round carries every read queued when it starts. */
+  private startReadRound(): void {
+    if (this.readRound || this.readQueue.length === 0) return;
+    const ctx = `${this.bootTag}.r${this.nextReadCtx++}`;
+    const reads = this.readQueue;
+    this.readQueue = [];
+    this.readRound = { ctx, reads, startedUs: this.nowUs };
+    this.trace({ kind: 'read-index', ctx, batch: reads.length });
+    this.raw.readIndex(utf8.encode(ctx));
+  }
+
+  private serveReads(): void {
+    const round = this.readRound;
+    if (!round || round.index === undefined || this.applied < round.index) return;
+    this.readRound = undefined;
+    this.trace({
+      kind: 'read-served',
+      ctx: round.ctx,
+      index: round.index,
+      batch: round.reads.length,
+    });
+    for (const r of round.reads) {
+      try {
+        this.respondTimed(r, () => this.executeRead(r.request));
+      } catch (err) {
+        this.fail(r, err);
+      }
+    }
+    this.startReadRound();
+  }
+
+  private executeRead(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
+    if (req.method === 'range') return this.store.range(req.body);
+    if (req.method === 'txn') return this.store.txn(req.body);
+    throw new Error(`not a read: ${req.method}`);
+  }
+
+  // ---- the Ready loop ----
+
+  private drive(): void {
+    for (let guard = 0; guard < 10_000; guard++) {
+      if (this.pendingReady || !this.raw.hasReady()) break;
+      const rd = this.raw.ready();
+      if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
+      if (rd.hardState) this.term = rd.hardState.term;
+      const needsWrite = !!rd.hardState || rd.entries.length > 0 || !!rd.snapshot;
+      if (needsWrite) {
+        const writeId = this.nextWriteId++;
+        const write: DiskWrite = {};
+        if (rd.hardState) write.hardState = rd.hardState;
+        if (rd.entries.length > 0) write.entries = rd.entries;
+        if (rd.snapshot) write.snapshot = rd.snapshot;
+        this.out.writes.push({ writeId, write });
+        this.pendingReady = { rd, writeId };
+        this.trace({
+          kind: 'persist',
+          writeId,
+          entries: rd.entries.length,
+          hardState: rd.hardState,
+        });
+        break;
+      }
+      this.finishReady(rd);
+    }
+    this.serveReads();
+  }
+
+  /** The Ready's writes are durable: raft may now read them from storage. */
+  private persisted(rd: Ready): void {
+    if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
+    if (rd.entries.length > 0) this.storage.append(rd.entries);
+    if (rd.hardState) this.storage.setHardState(rd.hardState);
+  }
+
+  private finishReady(rd: Ready): void {
+    if (rd.snapshot && rd.snapshot.metadata.index > this.applied) {
+      this.restoreStore(rd.snapshot.data);
+      this.applied = rd.snapshot.metadata.index;
+      this.confState = rd.snapshot.metadata.confState;
+    }
+    for (const m of rd.messages) this.out.messages.push(m);
+    for (const rs of rd.readStates) {
+      const ctx = utf8Decoder.decode(rs.requestCtx);
+      if (this.readRound && this.readRound.ctx === ctx) this.readRound.index = rs.index;
+    }
+    for (const e of rd.committedEntries) this.apply(e);
+    this.raw.advance(rd);
+  }
+
+  private onSoftState(lead: number, raftState: string): void {
+    if (lead !== this.lead) {
+      this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
+      const hadLeader = this.lead !== 0;
+      this.lead = lead;
+      // etcd's linearizableReadLoop answers the reads in flight with "leader changed".
+      if (hadLeader && this.readRound && this.readRound.index === undefined) {
+        const round = this.readRound;
+        this.readRound = undefined;
+        for (const r of round.reads) this.fail(r, serverError('LeaderChanged'));
+      }
+    }
+  }
+
+  // ---- apply ----
+
+  private apply(e: Entry): void {
+    if (e.index <= this.applied) return;
+    this.applied = e.index;
+    if (e.type === 'EntryNormal') {
+      if (e.data.length === 0) return; // a new leader's empty entry
+      const internal = decodeValue(e.data) as unknown as InternalRequest;
+      const waiter = this.waiters.get(internal.id);
+      this.waiters.delete(internal.id);
+      let result: ResponseBodies[ClientRequest['method']] | undefined;
+      let doneUs = this.nowUs;
+      let error: unknown;
+      try {
+        [result, doneUs] = this.timed(() => this.applyRequest(internal.request));
+      } catch (err) {
+        error = err;
+      }
+      this.trace({
+        kind: 'apply',
+        index: e.index,
+        method: internal.request.method,
+        ok: error === undefined,
+      });
+      if (waiter) {
+        if (error !== undefined) this.fail(waiter, error);
+        else this.respond(waiter, result!, doneUs);
+      }
+      return;
+    }
+    const cc = decodeConfChange(e);
+    this.confState = this.raw.applyConfChange(cc);
+    this.trace({
+      kind: 'apply-conf',
+      index: e.index,
+      voters: this.confState.voters,
+      learners: this.confState.learners,
+    });
+  }
+
+  private applyRequest(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
+    switch (req.method) {
+      case 'put':
+        return this.store.put(req.body);
+      case 'deleteRange':
+        return this.store.deleteRange(req.body);
+      case 'txn':
+        return this.store.txn(req.body);
+      case 'compact':
+        return this.store.compact(req.body);
+      case 'leaseGrant':
+        return this.store.leaseGrant(req.body);
+      case 'leaseRevoke':
+        return this.store.leaseRevoke(req.body);
+      case 'range':
+        return this.store.range(req.body); // the 'log' read path: a read through Raft
+      default:
+        throw new Error(`cannot apply ${req.method}`);
+    }
+  }
+
+  private restoreStore(_data: Uint8Array): void {
+    // Snapshots of the store land with log compaction (a later slice); until then a node never
+    // receives one, because no log is ever compacted.
+    throw new Error('store snapshots are not supported yet');
+  }
+
+  // ---- responses ----
+
+  private respond(
+    w: Waiter,
+    body: ResponseBodies[ClientRequest['method']],
+    atUs = this.nowUs,
+  ): void {
+    // etcd's server fills the top-level header (its header.fill); nested txn headers keep only
+    // the revision, exactly as etcd's gateway shows them.
+    const revision = w.method === 'memberList' ? 0 : body.header.revision;
+    const header: ServerResponseHeader = {
+      cluster_id: this.clusterId,
+      member_id: this.id,
+      revision,
+      raft_term: this.raw.status().term,
+    };
+    body = { ...body, header };
+    const response = {
+      clientId: w.clientId,
+      requestId: w.requestId,
+      response: { ok: true as const, method: w.method, body },
+    };
+    if (atUs <= this.nowUs) {
+      this.out.responses.push(response);
+      return;
+    }
+    // Waits for its backend transaction; keep the list in time order (ties: arrival order).
+    let i = this.delayed.length;
+    while (i > 0 && this.delayed[i - 1]!.atUs > atUs) i--;
+    this.delayed.splice(i, 0, { atUs, response });
+  }
+
+  private fail(w: Waiter, err: unknown): void {
+    const error =
+      err instanceof EtcdError
+        ? { message: err.message, code: err.code }
+        : { message: err instanceof Error ? err.message : String(err), code: 2 };
+    this.out.responses.push({
+      clientId: w.clientId,
+      requestId: w.requestId,
+      response: { ok: false, method: w.method, error },
+    });
+  }
+
+  private expireRequests(): void {
+    for (const [id, w] of this.waiters) {
+      if (w.deadlineUs <= this.nowUs) {
+        this.waiters.delete(id);
+        this.fail(w, serverError('Timeout'));
+      }
+    }
+    const round = this.readRound;
+    if (round && round.reads.some((r) => r.deadlineUs <= this.nowUs)) {
+      // etcd 3.4 gives up on a round that took too long and times out its reads.
+      this.readRound = undefined;
+      for (const r of round.reads) this.fail(r, serverError('Timeout'));
+      this.startReadRound();
+    }
+  }
+
+  private flush(): ServerOutput {
+    const out = this.out;
+    this.out = emptyOutput();
+    const deadlines = [...this.waiters.values()].map((w) => w.deadlineUs);
+    if (this.readRound) deadlines.push(...this.readRound.reads.map((r) => r.deadlineUs));
+    if (this.delayed[0]) deadlines.push(this.delayed[0].atUs);
+    const backendDue = this.backend.nextDeadlineUs();
+    if (backendDue !== undefined) deadlines.push(backendDue);
+    if (deadlines.length > 0) out.wakeAtUs = Math.min(...deadlines);
+    return out;
+  }
+
+  private trace(r: Record<string, unknown>): void {
+    this.out.trace.push(r);
+  }
+
+  // ---- views ----
+
+  private header() {
+    return {
+      revision: this.store.range({ key: utf8.encode('\0'), count_only: true }).header.revision,
+    };
+  }
+
+  members(): Member[] {
+    return [
+      ...this.confState.voters.map((ID) => ({ ID, name: `n${ID}` })),
+      ...this.confState.learners.map((ID) => ({ ID, name: `n${ID}`, isLearner: true })),
+    ].sort((a, b) => a.ID - b.ID);
+  }
+
+  status(): StatusResponse {
+    const s = this.raw.status();
+    return {
+      header: this.header(),
+      version: '3.4.0-raftlab',
+      dbSize: 0,
+      leader: s.lead,
+      raftIndex: this.storage.lastIndex(),
+      raftTerm: s.term,
+      raftAppliedIndex: this.applied,
+      isLearner: this.confState.learners.includes(this.id),
+    };
+  }
+
+  /** Raft's own view, for the inspector. */
+  raftStatus() {
+    return this.raw.status();
+  }
+
+  appliedIndex(): number {
+    return this.applied;
+  }
+
+  currentTerm(): number {
+    return this.term;
+  }
+
+  kv(): MvccStore {
+    return this.store;
+  }
+}
+
+function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function emptyOutput(): ServerOutput {
+  return { messages: [], writes: [], responses: [], trace: [] };
+}
+
+function emptyConfState(): ConfState {
+  return { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+}

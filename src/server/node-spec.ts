@@ -1,0 +1,18 @@
+// Everything needed to start one member, as plain data: what a host (in-process or in a worker)
+// needs to build an EtcdServer. Serializable, so it crosses a postMessage unchanged.
+import type { LockMode } from '../mvcc/backend';
+import type { ReadPath } from './etcd-server';
+
+export interface NodeSpec {
+  id: number;
+  initialCluster: number[];
+  tickUs: number;
+  electionTicks: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  readPath: ReadPath;
+  requestTimeoutUs: number;
+  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  /** The scenario seed; each node's Raft randomness is a stream split from it. */
+  seed: number;
+}

@@ -1,0 +1,142 @@
+// What clients ask a node, and what it answers: etcd's v3 API in the shape of its JSON gateway
+// (the same request and response objects as src/mvcc), plus the cluster and maintenance calls.
+// A request names its method in `method`, as the gateway path does (/v3/kv/put -> 'put').
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  ResponseHeader,
+  TxnRequest,
+  TxnResponse,
+} from '../mvcc/types';
+
+/** The header a server puts on every top-level response (the store's has only the revision). */
+export interface ServerResponseHeader extends ResponseHeader {
+  cluster_id: number;
+  member_id: number;
+  raft_term: number;
+}
+
+export interface Member {
+  ID: number;
+  name: string;
+  isLearner?: boolean;
+}
+
+export interface MemberListResponse {
+  header: ResponseHeader;
+  members: Member[];
+}
+
+export interface MemberAddRequest {
+  /** The new member's id (the gateway's peerURLs stand in as the id here: nodes are numbered). */
+  ID: number;
+  isLearner?: boolean;
+}
+
+export interface MemberAddResponse {
+  header: ResponseHeader;
+  member: Member;
+  members: Member[];
+}
+
+export interface MemberIdRequest {
+  ID: number;
+}
+
+export interface MemberChangeResponse {
+  header: ResponseHeader;
+  members: Member[];
+}
+
+export interface MoveLeaderRequest {
+  targetID: number;
+}
+
+export interface StatusResponse {
+  header: ResponseHeader;
+  version: string;
+  dbSize: number;
+  leader: number;
+  raftIndex: number;
+  raftTerm: number;
+  raftAppliedIndex: number;
+  isLearner: boolean;
+  errors?: string[];
+}
+
+/** Every call a client can make, with its request body. */
+export type ClientRequest =
+  | { method: 'range'; body: RangeRequest }
+  | { method: 'put'; body: PutRequest }
+  | { method: 'deleteRange'; body: DeleteRangeRequest }
+  | { method: 'txn'; body: TxnRequest }
+  | { method: 'compact'; body: CompactionRequest }
+  | { method: 'leaseGrant'; body: LeaseGrantRequest }
+  | { method: 'leaseRevoke'; body: LeaseRevokeRequest }
+  | { method: 'leaseKeepAlive'; body: LeaseKeepAliveRequest }
+  | { method: 'leaseTimeToLive'; body: LeaseTimeToLiveRequest }
+  | { method: 'leaseLeases'; body: Record<string, never> }
+  | { method: 'memberList'; body: Record<string, never> }
+  | { method: 'memberAdd'; body: MemberAddRequest }
+  | { method: 'memberRemove'; body: MemberIdRequest }
+  | { method: 'memberPromote'; body: MemberIdRequest }
+  | { method: 'moveLeader'; body: MoveLeaderRequest }
+  | { method: 'status'; body: Record<string, never> };
+
+export type ClientMethod = ClientRequest['method'];
+
+/** The success body of each method. */
+export interface ResponseBodies {
+  range: RangeResponse;
+  put: PutResponse;
+  deleteRange: DeleteRangeResponse;
+  txn: TxnResponse;
+  compact: CompactionResponse;
+  leaseGrant: LeaseGrantResponse;
+  leaseRevoke: LeaseRevokeResponse;
+  leaseKeepAlive: LeaseKeepAliveResponse;
+  leaseTimeToLive: LeaseTimeToLiveResponse;
+  leaseLeases: LeaseLeasesResponse;
+  memberList: MemberListResponse;
+  memberAdd: MemberAddResponse;
+  memberRemove: MemberChangeResponse;
+  memberPromote: MemberChangeResponse;
+  moveLeader: { header: ResponseHeader };
+  status: StatusResponse;
+}
+
+export type ClientResponse =
+  | { ok: true; method: ClientMethod; body: ResponseBodies[ClientMethod] }
+  | { ok: false; method: ClientMethod; error: { message: string; code: number } };
+
+/** Calls that change the store and so go through the Raft log. */
+export const WRITE_METHODS: ReadonlySet<ClientMethod> = new Set([
+  'put',
+  'deleteRange',
+  'compact',
+  'leaseGrant',
+  'leaseRevoke',
+]);
+
+/** A txn with only ranges is a read (etcd's isTxnReadonly): it takes the read path. */
+export function isTxnReadOnly(t: TxnRequest): boolean {
+  const ops = [...(t.success ?? []), ...(t.failure ?? [])];
+  return ops.every(
+    (op) => 'request_range' in op || ('request_txn' in op && isTxnReadOnly(op.request_txn)),
+  );
+}

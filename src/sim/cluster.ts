@@ -1,0 +1,125 @@
+// Builds a running cluster from scenario settings: node specs, a host, and the conductor that
+// drives them, plus a small client for tests, the CLI and the UI's quick client bar.
+import type { Message } from '../raft';
+import { InProcessHost } from '../host/inproc-host';
+import type { NodeSpec } from '../server/node-spec';
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { ClusterSettings } from '../scenario/schema';
+import { Conductor, type TraceRecord } from './conductor';
+import type { NodeHost } from './host-contract';
+
+const MS = 1000;
+
+export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
+  const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
+  const electionTicks = Math.max(2, Math.round(settings.electionTimeoutMs / settings.heartbeatMs));
+  return ids.map((id) => ({
+    id,
+    initialCluster: ids,
+    tickUs: settings.heartbeatMs * MS,
+    electionTicks,
+    preVote: settings.preVote,
+    checkQuorum: settings.checkQuorum,
+    readPath: settings.readPath === 'serializable' ? 'read-index' : settings.readPath,
+    // etcd: 5 s plus twice the election timeout.
+    requestTimeoutUs: (5000 + 2 * settings.electionTimeoutMs) * MS,
+    backend: {
+      lockMode: settings.lockMode,
+      batchIntervalMs: settings.batchIntervalMs,
+      batchLimit: settings.batchLimit,
+    },
+    seed,
+  }));
+}
+
+export interface Cluster {
+  conductor: Conductor<Message, ClientRequest, ClientResponse>;
+  host: NodeHost<Message, ClientRequest, ClientResponse>;
+  /** Sends `request` to `node` now and runs the simulation until it is answered. */
+  call(
+    node: number,
+    request: ClientRequest,
+    opts?: { maxWaitUs?: number },
+  ): Promise<ClientResponse>;
+  /** Every trace record, when `keepTrace` is set. */
+  trace: TraceRecord[];
+}
+
+export interface ClusterOptions {
+  settings: ClusterSettings;
+  seed: number;
+  host?: NodeHost<Message, ClientRequest, ClientResponse>;
+  /** Keep every trace record in memory (tests, the UI); off for long benchmarks. */
+  keepTrace?: boolean;
+  onTrace?: (r: TraceRecord) => void;
+  /** Responses to clients other than the built-in one (client id 0): workloads, actions. */
+  onResponse?: (r: {
+    clientId: number;
+    requestId: number;
+    response: ClientResponse;
+    atUs: number;
+    node: number;
+  }) => void;
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { settings, seed } = opts;
+  const specs = nodeSpecs(settings, seed);
+  const host = opts.host ?? new InProcessHost(specs);
+  const waiting = new Map<number, (r: ClientResponse) => void>();
+  const trace: TraceRecord[] = [];
+  const CLIENT = 0;
+  let nextRequestId = 1;
+  const conductor = new Conductor<Message, ClientRequest, ClientResponse>({
+    seed,
+    nodes: specs.map((s) => s.id),
+    host,
+    tickUs: settings.heartbeatMs * MS,
+    link: {
+      latencyUs: Math.round(settings.networkLatencyMs * MS),
+      jitterUs: Math.round(settings.networkJitterMs * MS),
+      lossRate: settings.networkLoss,
+      duplicateRate: 0,
+      reorderRate: 0,
+      reorderWindowUs: 0,
+    },
+    disk: {
+      fsyncUs: Math.round(settings.fsyncMs * MS),
+      fsyncJitterUs: Math.round(settings.fsyncJitterMs * MS),
+    },
+    onResponse: (r) => {
+      if (r.clientId !== CLIENT) return opts.onResponse?.(r);
+      const done = waiting.get(r.requestId);
+      waiting.delete(r.requestId);
+      done?.(r.response);
+    },
+    onTrace: (r) => {
+      if (opts.keepTrace) trace.push(r);
+      opts.onTrace?.(r);
+    },
+  });
+  await conductor.start();
+
+  async function call(
+    node: number,
+    request: ClientRequest,
+    o: { maxWaitUs?: number } = {},
+  ): Promise<ClientResponse> {
+    const requestId = nextRequestId++;
+    let answer: ClientResponse | undefined;
+    waiting.set(requestId, (r) => (answer = r));
+    conductor.request(node, CLIENT, requestId, request);
+    const deadline = conductor.now + (o.maxWaitUs ?? 60_000_000);
+    while (answer === undefined) {
+      const next = conductor.nextEventAtUs();
+      if (next === undefined || next > deadline) break;
+      await conductor.step();
+    }
+    waiting.delete(requestId);
+    if (answer === undefined)
+      throw new Error(`no answer from node ${node} to ${request.method} within the wait`);
+    return answer;
+  }
+
+  return { conductor, host, call, trace };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/schema';
+import { runScenario } from './run-scenario';
+
+const scenario = (extra: object = {}) =>
+  parseScenario({
+    version: 1,
+    seed: 3,
+    workloads: [
+      {
+        mode: 'closed',
+        concurrency: 4,
+        mix: { put: 1, 'range-cheap': 1 },
+        keySpace: 50,
+        startMs: 2000,
+      },
+      { mode: 'open', rate: 200, mix: { put: 1 }, keySpace: 50, startMs: 2000 },
+    ],
+    ...extra,
+  });
+
+describe('runScenario', () => {
+  it('runs workloads and reports latency, throughput and elections', async () => {
+    const r = await runScenario(scenario(), { untilUs: 6_000_000 });
+    const put = r.metrics.ops.put!;
+    const read = r.metrics.ops['range-cheap']!;
+    expect(put.ok).toBeGreaterThan(500);
+    expect(read.ok).toBeGreaterThan(100);
+    // A put pays at least two fsyncs (leader and follower) and a round trip.
+    expect(put.p50Ms).toBeGreaterThan(2);
+    expect(put.p99Ms).toBeGreaterThanOrEqual(put.p50Ms);
+    expect(r.metrics.leaderChanges).toBe(1);
+    expect(r.metrics.failedProposals).toBe(0);
+  });
+
+  it('replays identically, and a crash action changes the run', async () => {
+    const a = await runScenario(scenario(), { untilUs: 4_000_000 });
+    const b = await runScenario(scenario(), { untilUs: 4_000_000 });
+    expect(b.traceHash).toBe(a.traceHash);
+    const crashed = await runScenario(
+      scenario({
+        actions: [
+          { atUs: 3_000_000, kind: 'crash', node: 1 },
+          { atUs: 3_500_000, kind: 'restart', node: 1 },
+        ],
+      }),
+      { untilUs: 4_000_000 },
+    );
+    expect(crashed.traceHash).not.toBe(a.traceHash);
+  });
+
+  it('refuses an action it does not know, or one naming a missing node, before running', async () => {
+    await expect(
+      runScenario(scenario({ actions: [{ atUs: 1, kind: 'explode' }] }), { untilUs: 1 }),
+    ).rejects.toThrow(/action explode at 1 µs is not one raftlab knows/);
+    await expect(
+      runScenario(scenario({ actions: [{ atUs: 1, kind: 'crash', node: 7 }] }), { untilUs: 1 }),
+    ).rejects.toThrow(/node must be one of the nodes 1, 2, 3, got 7/);
+  });
+});

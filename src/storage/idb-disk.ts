@@ -94,7 +94,8 @@ export class IdbDisk implements NodeDisk {
       applyWrite(ops, w);
     } catch (err) {
       tx.abort(); // an encoding failure half-way must not commit the half already queued
-      tx.done.catch(() => undefined);
+      // The queued requests and the transaction now reject with AbortError: expected, not news.
+      for (const p of [...failures, tx.done]) p.catch(() => undefined);
       throw err;
     }
     await Promise.all([...failures, tx.done]);

@@ -39,7 +39,7 @@ export class NodeRunner {
       {
         ...spec,
         rand: () => rng.next(),
-        createStore: (clock, costSink) => new MvccStore({ clock, costSink }),
+        createStore: (clock, backend) => new MvccStore({ clock, backend }),
       },
       state,
       atUs,

@@ -7,3 +7,5 @@ export type { OpCostSink, OpWork, StoreOp } from './cost';
 export { NO_COST_SINK } from './cost';
 export { prefixEnd } from './bytes';
 export type * from './types';
+export { Backend } from './backend';
+export type { BackendEvent, BackendOptions, LockMode, TxnTiming } from './backend';

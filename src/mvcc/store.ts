@@ -14,7 +14,8 @@
 // raised as "etcdserver: key not found", so an error never changes the store.
 import type { KeyRange } from './bytes';
 import { bytesToBinary, compareBytes, EMPTY_BYTES, inKeyRange, toKeyRange } from './bytes';
-import type { OpCostSink, StoreOp } from './cost';
+import type { OpCostSink, OpWork, StoreOp } from './cost';
+import type { Backend, TxnTiming } from './backend';
 import { NO_COST_SINK, WorkMeter } from './cost';
 import { etcdError } from './errors';
 import { goSort } from './gosort';
@@ -67,6 +68,12 @@ export interface MvccStoreOptions {
   minLeaseTTL?: number;
   /** --max-txn-ops; default 128. */
   maxTxnOps?: number;
+  /**
+   * etcd's backend as a timing model (./backend): when given, every successful operation is
+   * placed on it at the clock's time, and takeTiming() says when it was granted its locks and
+   * when it completes, given the lock mode and the transactions in flight.
+   */
+  backend?: Backend;
 }
 
 /** A write transaction in progress (storeTxnWrite). */
@@ -257,6 +264,7 @@ export class MvccStore {
   private compactMainRev = -1;
   private readonly clock: () => number;
   private readonly sink: OpCostSink;
+  private timing: TxnTiming | undefined;
   private readonly minLeaseTTL: number;
   private readonly maxTxnOps: number;
   private readonly meter = new WorkMeter();
@@ -269,9 +277,31 @@ export class MvccStore {
 
   constructor(opts: MvccStoreOptions = {}) {
     this.clock = opts.clock ?? (() => 0);
-    this.sink = opts.costSink ?? NO_COST_SINK;
+    const { backend, costSink } = opts;
+    if (backend) {
+      const place = (work: OpWork) => {
+        this.timing = backend.submit(Math.round(this.clock() * 1000), work);
+      };
+      this.sink = {
+        read: (work) => (place(work), costSink?.read(work)),
+        write: (work) => (place(work), costSink?.write(work)),
+      };
+    } else {
+      this.sink = costSink ?? NO_COST_SINK;
+    }
     this.minLeaseTTL = opts.minLeaseTTL ?? 2;
     this.maxTxnOps = opts.maxTxnOps ?? 128;
+  }
+
+  /**
+   * The backend timing of the latest successful operation since the last call (undefined if
+   * none, or without a backend), and forgets it: call it after each operation to learn when
+   * that operation completes.
+   */
+  takeTiming(): TxnTiming | undefined {
+    const t = this.timing;
+    this.timing = undefined;
+    return t;
   }
 
   /** The current revision (what a response header would say now). */

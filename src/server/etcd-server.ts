@@ -12,9 +12,8 @@
 // time carries the batch (etcd 3.4's linearizableReadLoop); when the ReadState for the round's
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
-import type { MvccStore, OpCostSink, OpWork } from '../mvcc';
-import { Backend, type TxnTiming } from '../mvcc/backend';
-import type { LockMode } from '../mvcc/backend';
+import type { MvccStore } from '../mvcc';
+import { Backend, type LockMode } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
   MemoryStorage,
@@ -58,8 +57,8 @@ export interface ServerConfig {
   rand: () => number;
   /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
-  /** Builds this node's store; the clock returns simulated milliseconds. */
-  createStore: (clock: () => number, costSink: OpCostSink) => MvccStore;
+  /** Builds this node's store on its backend; the clock returns simulated milliseconds. */
+  createStore: (clock: () => number, backend: Backend) => MvccStore;
 }
 
 export interface ServerOutput {
@@ -107,8 +106,6 @@ export class EtcdServer {
   private store: MvccStore;
   /** etcd's backend as a timing model: when each store operation completes, given the locks. */
   private readonly backend: Backend;
-  /** The timing of the store operation that just ran (set by the cost sink during the call). */
-  private lastTiming: TxnTiming | undefined;
   /** Responses that wait for their backend transaction to complete, in time order. */
   private delayed: { atUs: number; response: ServerOutput['responses'][number] }[] = [];
   private nowUs = 0;
@@ -150,11 +147,7 @@ export class EtcdServer {
           mode: e.mode,
         }),
     });
-    const sink: OpCostSink = {
-      read: (work: OpWork) => (this.lastTiming = this.backend.submit(this.nowUs, work)),
-      write: (work: OpWork) => (this.lastTiming = this.backend.submit(this.nowUs, work)),
-    };
-    this.store = cfg.createStore(() => this.nowUs / 1000, sink);
+    this.store = cfg.createStore(() => this.nowUs / 1000, this.backend);
     this.storage = new MemoryStorage();
     const fresh = !disk.snapshot && disk.entries.length === 0 && disk.hardState.term === 0;
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
@@ -287,11 +280,9 @@ export class EtcdServer {
 
   /** Runs one store operation and says when its backend transaction completes. */
   private timed<T>(op: () => T): [T, number] {
-    this.lastTiming = undefined;
+    this.store.takeTiming(); // forget any earlier operation's timing
     const result = op();
-    // The cost sink set lastTiming during op(); TypeScript cannot see that, hence the widening.
-    const timing = this.lastTiming as TxnTiming | undefined;
-    return [result, Math.max(this.nowUs, timing?.completedUs ?? this.nowUs)];
+    return [result, Math.max(this.nowUs, this.store.takeTiming()?.completedUs ?? this.nowUs)];
   }
 
   /** Answers with a store operation's result once its backend transaction completes. */

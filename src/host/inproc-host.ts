@@ -2,7 +2,7 @@
 // benchmarks, the CLI) and for a browser tab that wants no workers. A node's disk outlives its
 // crashes; a write reaches the disk only when the conductor says it is durable, so a crash loses
 // exactly what the disk model says it loses.
-import type { Message } from '../raft';
+import type { PeerMessage } from '../server/peer';
 import type { EtcdServer } from '../server/etcd-server';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
@@ -17,13 +17,20 @@ interface Member {
   runner?: NodeRunner;
 }
 
-export class InProcessHost implements NodeHost<Message, ClientRequest, ClientResponse> {
+export class InProcessHost implements NodeHost<PeerMessage, ClientRequest, ClientResponse> {
   private readonly members = new Map<number, Member>();
 
   constructor(specs: readonly NodeSpec[]) {
     for (const spec of specs) {
       this.members.set(spec.id, { spec, disk: new MemoryDisk(`inproc/n${spec.id}`), lives: 0 });
     }
+  }
+
+  addNode(id: number): void {
+    if (this.members.has(id)) throw new Error(`in-process host: node ${id} already exists`);
+    const template = this.members.values().next().value;
+    if (!template) throw new Error('in-process host: no node to copy settings from');
+    this.members.set(id, { spec: { ...template.spec, id }, disk: new MemoryDisk(`inproc/n${id}`), lives: 0 });
   }
 
   private member(id: number): Member {

@@ -3,7 +3,7 @@
 // conductor says it is durable. Both hosts run nodes through this, so a node behaves the same
 // in this thread and in a worker; only the disk (memory or IndexedDB) differs.
 import { MvccStore } from '../mvcc';
-import type { Message } from '../raft';
+import type { PeerMessage } from '../server/peer';
 import { EtcdServer, type ServerOutput } from '../server/etcd-server';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
@@ -11,8 +11,8 @@ import type { NodeInput, NodeOutput } from '../sim/host-contract';
 import { Prng } from '../sim/prng';
 import type { DiskWrite, NodeDisk } from '../storage/disk';
 
-export type HostOutput = NodeOutput<Message, ClientResponse>;
-export type HostInput = NodeInput<Message, ClientRequest>;
+export type HostOutput = NodeOutput<PeerMessage, ClientResponse>;
+export type HostInput = NodeInput<PeerMessage, ClientRequest>;
 
 export class NodeRunner {
   /** Writes issued and not yet durable, by id: lost if the node crashes first. */

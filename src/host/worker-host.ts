@@ -2,7 +2,7 @@
 // comlink (design.md, Layers). Vite finds the worker only in exactly this `new Worker(new URL())`
 // form, so keep it literal.
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import type { Message } from '../raft';
+import type { PeerMessage } from '../server/peer';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeHost } from '../sim/host-contract';
@@ -42,7 +42,7 @@ interface Member {
  * namespace and the node. A crash terminates the worker; a restart starts a new one that recovers
  * from IndexedDB.
  */
-export class WorkerHost implements NodeHost<Message, ClientRequest, ClientResponse> {
+export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientResponse> {
   private readonly members = new Map<number, Member>();
 
   constructor(
@@ -51,6 +51,13 @@ export class WorkerHost implements NodeHost<Message, ClientRequest, ClientRespon
   ) {
     for (const spec of specs) this.members.set(spec.id, { spec, lives: 0 });
     nodeDatabaseName(namespace, 1); // validates the namespace up front
+  }
+
+  addNode(id: number): void {
+    if (this.members.has(id)) throw new Error(`worker host: node ${id} already exists`);
+    const template = this.members.values().next().value;
+    if (!template) throw new Error('worker host: no node to copy settings from');
+    this.members.set(id, { spec: { ...template.spec, id }, lives: 0 });
   }
 
   private member(id: number): Member {

@@ -2,25 +2,14 @@
 // cluster cannot serve, and the header it puts on every answer.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../scenario/schema';
-import { startCluster, type Cluster } from '../sim/cluster';
+import { startCluster } from '../sim/cluster';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-
-async function leaderOf(c: Cluster, ids: number[]): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    for (const id of ids) {
-      const r = await c.call(id, { method: 'status', body: {} });
-      if (r.ok && 'leader' in r.body && r.body.leader === id) return id;
-    }
-    await c.conductor.runUntil(c.conductor.now + 100_000);
-  }
-  throw new Error('no leader');
-}
 
 describe('EtcdServer', () => {
   it('says "etcdserver: no leader" on a member cut off from everyone', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 4 });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     const loner = [1, 2, 3].find((id) => id !== leader)!;
     c.conductor.network.partition([[loner], [1, 2, 3].filter((id) => id !== loner)]);
     await c.conductor.runUntil(c.conductor.now + 5_000_000);
@@ -34,7 +23,7 @@ describe('EtcdServer', () => {
 
   it('times out a write stranded on a leader that lost its quorum', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 5 });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     c.conductor.network.partition([[leader], [1, 2, 3].filter((id) => id !== leader)]);
     const started = c.conductor.now;
     const r = await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
@@ -50,7 +39,7 @@ describe('EtcdServer', () => {
 
   it('fills the response header as etcd does', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 6 });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     const r = await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
     expect(r.ok && r.body.header).toEqual({
       cluster_id: expect.any(Number),
@@ -68,7 +57,7 @@ describe('EtcdServer', () => {
 
   it('answers a read after its backend transaction completes, not before', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 7, keepTrace: true });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
     const sent = c.conductor.now;
     const r = await c.call(leader, {

@@ -23,11 +23,12 @@ import {
   encodeConfChange,
   type ConfState,
   type Entry,
-  type Message,
   type Ready,
 } from '../raft';
 import type { DiskState, DiskWrite } from '../storage/disk';
 import { serverError } from './errors';
+import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
+import { isForward, type PeerMessage } from './peer';
 import type {
   ClientRequest,
   ClientResponse,
@@ -62,7 +63,7 @@ export interface ServerConfig {
 }
 
 export interface ServerOutput {
-  messages: Message[];
+  messages: PeerMessage[];
   /** Writes to make durable, by id; the host reports each back with a 'durable' input. */
   writes: { writeId: number; write: DiskWrite }[];
   responses: { clientId: number; requestId: number; response: ClientResponse }[];
@@ -75,6 +76,8 @@ interface Waiter {
   requestId: number;
   method: ClientRequest['method'];
   deadlineUs: number;
+  /** Set when the call was forwarded here by a peer: the answer goes back to it. */
+  forward?: { to: number; fwdId: number };
 }
 
 interface PendingRead extends Waiter {
@@ -98,6 +101,12 @@ interface InternalRequest {
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
+type ConfChangeSingleType =
+  'ConfChangeAddNode' | 'ConfChangeAddLearnerNode' | 'ConfChangeRemoveNode';
+
+/** An answer on its way: to a client, or back to the peer that forwarded the call. */
+type Delivery = { response: ServerOutput['responses'][number] } | { message: PeerMessage };
+
 export class EtcdServer {
   readonly id: number;
   private readonly cfg: ServerConfig;
@@ -107,7 +116,7 @@ export class EtcdServer {
   /** etcd's backend as a timing model: when each store operation completes, given the locks. */
   private readonly backend: Backend;
   /** Responses that wait for their backend transaction to complete, in time order. */
-  private delayed: { atUs: number; response: ServerOutput['responses'][number] }[] = [];
+  private delayed: { atUs: number; item: Delivery }[] = [];
   private nowUs = 0;
   /** Unique per boot, so request ids from a past life never match a waiter of this one. */
   private readonly bootTag: string;
@@ -126,6 +135,17 @@ export class EtcdServer {
   private nextReadCtx = 1;
   private confState: ConfState;
   private out: ServerOutput = emptyOutput();
+  /** When each peer was last heard from (etcd's transport ActiveSince), for the health check. */
+  private readonly lastHeardUs = new Map<number, number>();
+  /** Members known to have started (etcd: published their attributes). */
+  private readonly started = new Set<number>();
+  /** Calls this member forwarded to the leader, by forward id. */
+  private readonly forwarded = new Map<number, Waiter>();
+  private nextFwdId = 1;
+  /** Calls answered when a given member becomes leader (move-leader, graceful stop). */
+  private leaderWaits: { target: number; waiter: Waiter; onTimeout: 'error' | 'answer' }[] = [];
+  /** This member applied its own removal: it serves nothing more (etcd stops such a member). */
+  private removed = false;
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = cfg;
@@ -133,6 +153,7 @@ export class EtcdServer {
     this.nowUs = nowUs;
     this.bootTag = `${cfg.id}.${nowUs}`;
     this.clusterId = fnv1a32([...cfg.initialCluster].sort((a, b) => a - b).join(','));
+    this.started.add(cfg.id);
     this.backend = new Backend({
       ...cfg.backend,
       startUs: nowUs,
@@ -215,8 +236,28 @@ export class EtcdServer {
     return this.flush();
   }
 
-  receive(nowUs: number, m: Message): ServerOutput {
+  receive(nowUs: number, m: PeerMessage): ServerOutput {
     this.advanceTo(nowUs);
+    this.lastHeardUs.set(m.from, nowUs);
+    this.started.add(m.from);
+    if (isForward(m)) {
+      if (m.type === 'MsgForward') {
+        const w: Waiter = {
+          clientId: 0,
+          requestId: 0,
+          method: m.request.method,
+          deadlineUs: nowUs + this.cfg.requestTimeoutUs,
+          forward: { to: m.from, fwdId: m.fwdId },
+        };
+        this.handle(w, m.request);
+      } else {
+        const w = this.forwarded.get(m.fwdId);
+        this.forwarded.delete(m.fwdId);
+        if (w) this.deliver(w, m.response);
+      }
+      this.drive();
+      return this.flush();
+    }
     try {
       this.raw.step(m);
     } catch (err) {
@@ -260,13 +301,34 @@ export class EtcdServer {
       method: request.method,
       deadlineUs: nowUs + this.cfg.requestTimeoutUs,
     };
-    try {
-      this.dispatch(waiter, request);
-    } catch (err) {
-      this.fail(waiter, err);
-    }
+    this.handle(waiter, request);
     this.drive();
     return this.flush();
+  }
+
+  private handle(w: Waiter, request: ClientRequest): void {
+    try {
+      if (this.removed) throw serverError('Stopped');
+      this.dispatch(w, request);
+    } catch (err) {
+      this.fail(w, err);
+    }
+  }
+
+  /** Hands a call that must run on the leader to the leader; its answer comes back to `w`. */
+  private forwardToLeader(w: Waiter, request: ClientRequest): void {
+    if (this.lead === 0) throw serverError('NoLeader');
+    const fwdId = this.nextFwdId++;
+    this.forwarded.set(fwdId, w);
+    this.out.messages.push({ type: 'MsgForward', from: this.id, to: this.lead, fwdId, request });
+  }
+
+  private isMember(): boolean {
+    return this.confState.voters.includes(this.id) || this.confState.learners.includes(this.id);
+  }
+
+  private isLeader(): boolean {
+    return this.lead === this.id;
   }
 
   /** Moves this node to `nowUs`: backend commits due by then, responses whose time has come. */
@@ -275,7 +337,7 @@ export class EtcdServer {
     this.backend.advanceTo(nowUs);
     let due = 0;
     while (due < this.delayed.length && this.delayed[due]!.atUs <= nowUs) due++;
-    for (const d of this.delayed.splice(0, due)) this.out.responses.push(d.response);
+    for (const d of this.delayed.splice(0, due)) this.emit(d.item);
   }
 
   /** Runs one store operation and says when its backend transaction completes. */
@@ -305,21 +367,116 @@ export class EtcdServer {
         return this.respond(w, { header: this.header(), members: this.members() });
       case 'status':
         return this.respond(w, this.status());
-      case 'leaseTimeToLive':
-        return this.respondTimed(w, () => this.store.leaseTimeToLive(req.body));
       case 'leaseLeases':
         return this.respondTimed(w, () => this.store.leaseLeases());
+      case 'leaseTimeToLive':
       case 'leaseKeepAlive':
-        return this.respondTimed(w, () => this.store.leaseKeepAlive(req.body));
       case 'memberAdd':
       case 'memberRemove':
       case 'memberPromote':
+        // etcd 3.4 serves lease keep-alive and time-to-live on the leader; membership checks
+        // need the leader's view of who is active.
+        if (!this.isLeader()) return this.forwardToLeader(w, req);
+        return this.onLeader(w, req);
       case 'moveLeader':
-        throw new EtcdError(`etcdserver: ${req.method} is not available yet`, 12);
+        return this.moveLeader(w, req.body.targetID);
+      case 'stop':
+        return this.gracefulStop(w);
       default:
         if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
         throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);
     }
+  }
+
+  private onLeader(w: Waiter, req: ClientRequest): void {
+    switch (req.method) {
+      case 'leaseTimeToLive':
+        return this.respondTimed(w, () => this.store.leaseTimeToLive(req.body));
+      case 'leaseKeepAlive':
+        return this.respondTimed(w, () => this.store.leaseKeepAlive(req.body));
+      case 'memberAdd': {
+        const { ID, isLearner = false } = req.body;
+        this.refuse(checkAdd(this.membershipView(), ID, isLearner));
+        return this.proposeConfChange(w, {
+          type: isLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode',
+          nodeId: ID,
+        });
+      }
+      case 'memberRemove':
+        this.refuse(checkRemove(this.membershipView(), req.body.ID));
+        return this.proposeConfChange(w, { type: 'ConfChangeRemoveNode', nodeId: req.body.ID });
+      case 'memberPromote': {
+        const progress = this.raw.status().progress ?? {};
+        const leaderMatch = progress[this.id]?.match ?? 0;
+        const learnerMatch = progress[req.body.ID]?.match ?? 0;
+        this.refuse(checkPromote(this.membershipView(), req.body.ID, leaderMatch, learnerMatch));
+        return this.proposeConfChange(w, { type: 'ConfChangeAddNode', nodeId: req.body.ID });
+      }
+      default:
+        throw new Error(`${req.method} does not run on the leader`);
+    }
+  }
+
+  private refuse(error: Parameters<typeof serverError>[0] | undefined): void {
+    if (error) {
+      this.trace({ kind: 'membership-refused', error });
+      throw serverError(error);
+    }
+  }
+
+  private membershipView(): MembershipView {
+    return {
+      self: this.id,
+      voters: this.confState.voters,
+      learners: this.confState.learners,
+      started: this.started,
+      lastHeardUs: this.lastHeardUs,
+      nowUs: this.nowUs,
+    };
+  }
+
+  private proposeConfChange(w: Waiter, cc: { type: ConfChangeSingleType; nodeId: number }): void {
+    const id = `${this.bootTag}.${this.nextRequestSeq++}`;
+    try {
+      this.raw.proposeConfChange({ ...cc, context: utf8.encode(id) });
+    } catch (err) {
+      if (err instanceof ProposalDroppedError)
+        throw serverError(this.lead === 0 ? 'NoLeader' : 'LeaderChanged');
+      throw err;
+    }
+    this.waiters.set(id, w);
+    this.trace({ kind: 'propose-conf', id, change: cc.type, nodeId: cc.nodeId });
+  }
+
+  /** etcd's MoveLeader: only the leader moves leadership, and only to a voter. */
+  private moveLeader(w: Waiter, target: number): void {
+    if (!this.isLeader()) throw serverError('NotLeader');
+    if (!this.confState.voters.includes(target)) throw serverError('BadLeaderTransferee');
+    if (target === this.id) return this.respond(w, { header: this.header() });
+    this.raw.transferLeader(target);
+    this.leaderWaits.push({ target, waiter: w, onTimeout: 'error' });
+    this.trace({ kind: 'transfer-leader', to: target });
+  }
+
+  /**
+   * etcd's graceful stop (TransferLeadershipOnShutdown): a leader with other voters first hands
+   * leadership to the most up-to-date of them, so the cluster is never without a leader for
+   * longer than that transfer; then it answers, and the host stops it.
+   */
+  private gracefulStop(w: Waiter): void {
+    const others = this.confState.voters.filter((v) => v !== this.id);
+    if (!this.isLeader() || others.length === 0) {
+      return this.respond(w, { header: this.header(), transferredTo: 0 });
+    }
+    const progress = this.raw.status().progress ?? {};
+    const target = others.reduce((best, v) =>
+      (progress[v]?.match ?? 0) > (progress[best]?.match ?? 0) ? v : best,
+    );
+    this.raw.transferLeader(target);
+    // etcd gives the transfer one election timeout and stops regardless.
+    const deadlineUs = this.nowUs + this.cfg.electionTicks * this.cfg.tickUs;
+    this.leaderWaits.push({ target, waiter: { ...w, deadlineUs }, onTimeout: 'answer' });
+    this.trace({ kind: 'graceful-stop', transferTo: target });
   }
 
   private propose(w: Waiter, request: ClientRequest): void {
@@ -434,6 +591,18 @@ export class EtcdServer {
   }
 
   private onSoftState(lead: number, raftState: string): void {
+    if (lead !== this.lead && lead !== 0) {
+      const done = this.leaderWaits.filter((lw) => lw.target === lead);
+      this.leaderWaits = this.leaderWaits.filter((lw) => lw.target !== lead);
+      for (const lw of done) {
+        this.respond(
+          lw.waiter,
+          lw.waiter.method === 'stop'
+            ? { header: this.header(), transferredTo: lead }
+            : { header: this.header() },
+        );
+      }
+    }
     if (lead !== this.lead) {
       this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
       const hadLeader = this.lead !== 0;
@@ -478,7 +647,18 @@ export class EtcdServer {
       return;
     }
     const cc = decodeConfChange(e);
+    const wasMember = this.isMember();
     this.confState = this.raw.applyConfChange(cc);
+    const ctx = cc.context && cc.context.length > 0 ? utf8Decoder.decode(cc.context) : '';
+    const waiter = ctx ? this.waiters.get(ctx) : undefined;
+    if (waiter) {
+      this.waiters.delete(ctx);
+      this.respond(waiter, { header: this.header(), members: this.members() });
+    }
+    if (wasMember && !this.isMember()) {
+      this.removed = true;
+      this.trace({ kind: 'removed' });
+    }
     this.trace({
       kind: 'apply-conf',
       index: e.index,
@@ -531,19 +711,35 @@ export class EtcdServer {
       raft_term: this.raw.status().term,
     };
     body = { ...body, header };
-    const response = {
-      clientId: w.clientId,
-      requestId: w.requestId,
-      response: { ok: true as const, method: w.method, body },
-    };
+    this.deliver(w, { ok: true, method: w.method, body }, atUs);
+  }
+
+  /** Sends an answer to whoever asked: a client, or the peer that forwarded the call. */
+  private deliver(w: Waiter, response: ClientResponse, atUs = this.nowUs): void {
+    const item: Delivery = w.forward
+      ? {
+          message: {
+            type: 'MsgForwardResp',
+            from: this.id,
+            to: w.forward.to,
+            fwdId: w.forward.fwdId,
+            response,
+          },
+        }
+      : { response: { clientId: w.clientId, requestId: w.requestId, response } };
     if (atUs <= this.nowUs) {
-      this.out.responses.push(response);
+      this.emit(item);
       return;
     }
     // Waits for its backend transaction; keep the list in time order (ties: arrival order).
     let i = this.delayed.length;
     while (i > 0 && this.delayed[i - 1]!.atUs > atUs) i--;
-    this.delayed.splice(i, 0, { atUs, response });
+    this.delayed.splice(i, 0, { atUs, item });
+  }
+
+  private emit(item: Delivery): void {
+    if ('message' in item) this.out.messages.push(item.message);
+    else this.out.responses.push(item.response);
   }
 
   private fail(w: Waiter, err: unknown): void {
@@ -551,14 +747,23 @@ export class EtcdServer {
       err instanceof EtcdError
         ? { message: err.message, code: err.code }
         : { message: err instanceof Error ? err.message : String(err), code: 2 };
-    this.out.responses.push({
-      clientId: w.clientId,
-      requestId: w.requestId,
-      response: { ok: false, method: w.method, error },
-    });
+    this.deliver(w, { ok: false, method: w.method, error });
   }
 
   private expireRequests(): void {
+    for (const [fwdId, w] of this.forwarded) {
+      if (w.deadlineUs <= this.nowUs) {
+        this.forwarded.delete(fwdId);
+        this.fail(w, serverError('Timeout'));
+      }
+    }
+    const expired = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs <= this.nowUs);
+    this.leaderWaits = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs > this.nowUs);
+    for (const lw of expired) {
+      if (lw.onTimeout === 'answer')
+        this.respond(lw.waiter, { header: this.header(), transferredTo: 0 });
+      else this.fail(lw.waiter, serverError('TimeoutLeaderTransfer'));
+    }
     for (const [id, w] of this.waiters) {
       if (w.deadlineUs <= this.nowUs) {
         this.waiters.delete(id);
@@ -580,6 +785,8 @@ export class EtcdServer {
     const deadlines = [...this.waiters.values()].map((w) => w.deadlineUs);
     if (this.readRound) deadlines.push(...this.readRound.reads.map((r) => r.deadlineUs));
     if (this.delayed[0]) deadlines.push(this.delayed[0].atUs);
+    for (const w of this.forwarded.values()) deadlines.push(w.deadlineUs);
+    for (const lw of this.leaderWaits) deadlines.push(lw.waiter.deadlineUs);
     const backendDue = this.backend.nextDeadlineUs();
     if (backendDue !== undefined) deadlines.push(backendDue);
     if (deadlines.length > 0) out.wakeAtUs = Math.min(...deadlines);

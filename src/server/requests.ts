@@ -96,7 +96,9 @@ export type ClientRequest =
   | { method: 'memberRemove'; body: MemberIdRequest }
   | { method: 'memberPromote'; body: MemberIdRequest }
   | { method: 'moveLeader'; body: MoveLeaderRequest }
-  | { method: 'status'; body: Record<string, never> };
+  | { method: 'status'; body: Record<string, never> }
+  /** Operator-only (not on the gateway): graceful stop; a leader hands leadership over first. */
+  | { method: 'stop'; body: Record<string, never> };
 
 export type ClientMethod = ClientRequest['method'];
 
@@ -118,6 +120,7 @@ export interface ResponseBodies {
   memberPromote: MemberChangeResponse;
   moveLeader: { header: ResponseHeader };
   status: StatusResponse;
+  stop: { header: ResponseHeader; transferredTo: number };
 }
 
 export type ClientResponse =

@@ -1,33 +1,44 @@
-// User actions, each a registered object: a name, how to check its arguments against the
-// cluster, and what it does at its simulated time. The playground's buttons, the scenario's
-// action list and the CLI all go through these, so a recorded action replays exactly.
-import type { ClientRequest } from '../server/requests';
-import type { Action } from '../scenario/schema';
+// User actions, each a registered object: a name, how to check its arguments before a run, and
+// what it does at its simulated time. The playground's buttons, the scenario's action list and
+// the CLI all go through these, so a recorded action replays exactly. An action that cannot be
+// performed when its time comes (a crash of a node already down, a member that does not exist)
+// is recorded in the trace as failed; the run goes on.
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import { MAX_NODES, type Action } from '../scenario/schema';
 import type { Cluster } from './cluster';
 
 export interface ActionContext {
   cluster: Cluster;
-  nodes: readonly number[];
-  /** Sends a request from the action client; its answer goes to the action log. */
-  send(node: number, request: ClientRequest): void;
+  /** Sends a request from the action client; `onDone` gets its answer. */
+  send(node: number, request: ClientRequest, onDone?: (r: ClientResponse) => void): void;
 }
 
 interface ActionDef {
   label: string;
-  check(a: Action, nodes: readonly number[]): void;
+  check(a: Action): void;
   perform(a: Action, ctx: ActionContext): Promise<void> | void;
 }
 
 const utf8 = new TextEncoder();
+/** The largest node id an action may name: room for members added during a run. */
+const MAX_NODE_ID = MAX_NODES * 4;
 
-function node(a: Action, field: string, nodes: readonly number[]): number {
+function id(a: Action, field: string): number {
   const v = a[field];
-  if (typeof v !== 'number' || !nodes.includes(v)) {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_NODE_ID) {
     throw new Error(
-      `action ${a.kind} at ${a.atUs} µs: ${field} must be one of the nodes ${nodes.join(', ')}, got ${JSON.stringify(v)}`,
+      `action ${a.kind} at ${a.atUs} µs: ${field} must be a node id from 1 to ${MAX_NODE_ID}, got ${JSON.stringify(v)}`,
     );
   }
   return v;
+}
+
+/** A node that exists in the running cluster. */
+function node(a: Action, field: string, ctx: ActionContext): number {
+  const n = id(a, field);
+  if (!ctx.cluster.conductor.nodeIds().includes(n))
+    throw new Error(`${field} ${n} is not a node of this cluster`);
+  return n;
 }
 
 function text(a: Action, field: string): string {
@@ -37,67 +48,69 @@ function text(a: Action, field: string): string {
   return v;
 }
 
-function groups(a: Action, nodes: readonly number[]): number[][] {
+function groups(a: Action): number[][] {
   const g = a.groups;
   if (
     !Array.isArray(g) ||
-    g.some((x) => !Array.isArray(x) || x.some((n) => !nodes.includes(n as number)))
+    g.some((x) => !Array.isArray(x) || x.some((n) => !Number.isInteger(n) || (n as number) < 1))
   ) {
     throw new Error(`action ${a.kind} at ${a.atUs} µs: groups must be lists of node ids`);
   }
   return g as number[][];
 }
 
+const one = (field: string) => (a: Action) => void id(a, field);
 const noArgs = () => undefined;
 
 export const ACTIONS: Record<string, ActionDef> = {
   crash: {
     label: 'crash a node',
-    check: (a, ns) => void node(a, 'node', ns),
-    perform: (a, { cluster, nodes }) => cluster.conductor.crash(node(a, 'node', nodes)),
+    check: one('node'),
+    perform: (a, ctx) => ctx.cluster.conductor.crash(node(a, 'node', ctx)),
   },
   restart: {
     label: 'restart a crashed node',
-    check: (a, ns) => void node(a, 'node', ns),
-    perform: async (a, { cluster, nodes }) => {
-      const id = node(a, 'node', nodes);
-      if (cluster.conductor.nodeState(id) === 'down') await cluster.conductor.restart(id);
+    check: one('node'),
+    perform: async (a, ctx) => {
+      const n = node(a, 'node', ctx);
+      if (ctx.cluster.conductor.nodeState(n) !== 'down') throw new Error(`node ${n} is not down`);
+      await ctx.cluster.conductor.restart(n);
     },
   },
   pause: {
     label: 'pause a node',
-    check: (a, ns) => void node(a, 'node', ns),
-    perform: (a, { cluster, nodes }) => cluster.conductor.pause(node(a, 'node', nodes)),
+    check: one('node'),
+    perform: (a, ctx) => ctx.cluster.conductor.pause(node(a, 'node', ctx)),
   },
   resume: {
     label: 'resume a paused node',
-    check: (a, ns) => void node(a, 'node', ns),
-    perform: (a, { cluster, nodes }) => cluster.conductor.resume(node(a, 'node', nodes)),
+    check: one('node'),
+    perform: (a, ctx) => ctx.cluster.conductor.resume(node(a, 'node', ctx)),
   },
   cut: {
     label: 'cut a link (one way with oneWay: true)',
-    check: (a, ns) => void (node(a, 'from', ns), node(a, 'to', ns)),
-    perform: (a, { cluster, nodes }) =>
-      cluster.conductor.network.cut(
-        node(a, 'from', nodes),
-        node(a, 'to', nodes),
+    check: (a) => void (id(a, 'from'), id(a, 'to')),
+    perform: (a, ctx) =>
+      ctx.cluster.conductor.network.cut(
+        node(a, 'from', ctx),
+        node(a, 'to', ctx),
         a.oneWay !== true,
       ),
   },
   heal: {
     label: 'heal a link',
-    check: (a, ns) => void (node(a, 'from', ns), node(a, 'to', ns)),
-    perform: (a, { cluster, nodes }) =>
-      cluster.conductor.network.heal(
-        node(a, 'from', nodes),
-        node(a, 'to', nodes),
+    check: (a) => void (id(a, 'from'), id(a, 'to')),
+    perform: (a, ctx) =>
+      ctx.cluster.conductor.network.heal(
+        node(a, 'from', ctx),
+        node(a, 'to', ctx),
         a.oneWay !== true,
       ),
   },
   partition: {
     label: 'partition the cluster into groups',
-    check: (a, ns) => void groups(a, ns),
-    perform: (a, { cluster, nodes }) => cluster.conductor.network.partition(groups(a, nodes)),
+    check: (a) => void groups(a),
+    perform: (a, ctx) => ctx.cluster.conductor.network.partition(groups(a)),
   },
   'heal-all': {
     label: 'heal every link and partition',
@@ -106,45 +119,89 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   'slow-disk': {
     label: 'make a node’s disk slower (factor 1 heals it)',
-    check: (a, ns) => {
-      node(a, 'node', ns);
+    check: (a) => {
+      id(a, 'node');
       if (typeof a.factor !== 'number' || !(a.factor >= 1))
         throw new Error(`action slow-disk at ${a.atUs} µs: factor must be a number >= 1`);
     },
-    perform: (a, { cluster, nodes }) =>
-      cluster.conductor.setSlowDisk(node(a, 'node', nodes), a.factor as number),
+    perform: (a, ctx) =>
+      ctx.cluster.conductor.setSlowDisk(node(a, 'node', ctx), a.factor as number),
   },
   put: {
     label: 'put a key',
-    check: (a, ns) => void (node(a, 'node', ns), text(a, 'key'), text(a, 'value')),
+    check: (a) => void (id(a, 'node'), text(a, 'key'), text(a, 'value')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx.nodes), {
+      ctx.send(node(a, 'node', ctx), {
         method: 'put',
         body: { key: utf8.encode(text(a, 'key')), value: utf8.encode(text(a, 'value')) },
       }),
   },
   get: {
     label: 'get a key (serializable: true for a local read)',
-    check: (a, ns) => void (node(a, 'node', ns), text(a, 'key')),
+    check: (a) => void (id(a, 'node'), text(a, 'key')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx.nodes), {
+      ctx.send(node(a, 'node', ctx), {
         method: 'range',
         body: { key: utf8.encode(text(a, 'key')), serializable: a.serializable === true },
       }),
   },
   delete: {
     label: 'delete a key',
-    check: (a, ns) => void (node(a, 'node', ns), text(a, 'key')),
+    check: (a) => void (id(a, 'node'), text(a, 'key')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx.nodes), {
+      ctx.send(node(a, 'node', ctx), {
         method: 'deleteRange',
         body: { key: utf8.encode(text(a, 'key')) },
       }),
   },
+  'add-member': {
+    label: 'add a member (learner: true for a learner) and start it once the cluster accepts it',
+    check: (a) => void (id(a, 'node'), id(a, 'id')),
+    perform: (a, ctx) => {
+      const newId = id(a, 'id');
+      ctx.send(
+        node(a, 'node', ctx),
+        { method: 'memberAdd', body: { ID: newId, isLearner: a.learner === true } },
+        (r) => {
+          if (!r.ok || ctx.cluster.conductor.nodeIds().includes(newId)) return;
+          ctx.cluster.conductor.addNode(newId);
+          void ctx.cluster.conductor.restart(newId);
+        },
+      );
+    },
+  },
+  'remove-member': {
+    label: 'remove a member',
+    check: (a) => void (id(a, 'node'), id(a, 'id')),
+    perform: (a, ctx) =>
+      ctx.send(node(a, 'node', ctx), { method: 'memberRemove', body: { ID: id(a, 'id') } }),
+  },
+  'promote-member': {
+    label: 'promote a learner to a voter',
+    check: (a) => void (id(a, 'node'), id(a, 'id')),
+    perform: (a, ctx) =>
+      ctx.send(node(a, 'node', ctx), { method: 'memberPromote', body: { ID: id(a, 'id') } }),
+  },
+  'transfer-leader': {
+    label: 'move leadership to a member (asks the node given, which must be the leader)',
+    check: (a) => void (id(a, 'node'), id(a, 'to')),
+    perform: (a, ctx) =>
+      ctx.send(node(a, 'node', ctx), { method: 'moveLeader', body: { targetID: id(a, 'to') } }),
+  },
+  'graceful-stop': {
+    label: 'stop a node gracefully (a leader hands leadership over first)',
+    check: one('node'),
+    perform: (a, ctx) => {
+      const n = node(a, 'node', ctx);
+      ctx.send(n, { method: 'stop', body: {} }, () => {
+        if (ctx.cluster.conductor.nodeState(n) !== 'down') void ctx.cluster.conductor.crash(n);
+      });
+    },
+  },
 };
 
 /** Checks every action before a run starts, so a bad scenario fails with a message, not mid-run. */
-export function checkActions(actions: readonly Action[], nodes: readonly number[]): void {
+export function checkActions(actions: readonly Action[]): void {
   for (const a of actions) {
     const def = ACTIONS[a.kind];
     if (!def) {
@@ -152,6 +209,18 @@ export function checkActions(actions: readonly Action[], nodes: readonly number[
         `action ${a.kind} at ${a.atUs} µs is not one raftlab knows (${Object.keys(ACTIONS).join(', ')})`,
       );
     }
-    def.check(a, nodes);
+    def.check(a);
+  }
+}
+
+/** Performs an action now; a failure is recorded in the trace and the run goes on. */
+export async function performAction(a: Action, ctx: ActionContext): Promise<void> {
+  try {
+    await ACTIONS[a.kind]!.perform(a, ctx);
+  } catch (err) {
+    ctx.cluster.conductor.note('action-failed', {
+      action: a.kind,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }

@@ -7,21 +7,10 @@ import { startCluster } from './cluster';
 const key = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
-async function leaderOf(c: Awaited<ReturnType<typeof startCluster>>, ids: number[]) {
-  for (let i = 0; i < 200; i++) {
-    for (const id of ids) {
-      const r = await c.call(id, { method: 'status', body: {} });
-      if (r.ok && 'leader' in r.body && r.body.leader === id) return id;
-    }
-    await c.conductor.runUntil(c.conductor.now + 100_000);
-  }
-  throw new Error('no leader elected');
-}
-
 describe('a 3-node cluster in process', () => {
   it('elects a leader, commits a put, and reads it back linearizably from every node', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 1 });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     const put = await c.call(leader, {
       method: 'put',
       body: { key: key('foo'), value: key('bar') },
@@ -39,7 +28,7 @@ describe('a 3-node cluster in process', () => {
 
   it('forwards a follower’s write to the leader and answers from the follower', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 2 });
-    const leader = await leaderOf(c, [1, 2, 3]);
+    const leader = await c.leaderOf([1, 2, 3]);
     const follower = [1, 2, 3].find((id) => id !== leader)!;
     const put = await c.call(follower, { method: 'put', body: { key: key('k'), value: key('v') } });
     expect(put).toMatchObject({ ok: true, method: 'put' });
@@ -60,7 +49,7 @@ describe('a 3-node cluster in process', () => {
 describe('durability', () => {
   it('keeps every acknowledged put through minority crashes and a whole-cluster restart', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 11 });
-    let leader = await leaderOf(c, [1, 2, 3]);
+    let leader = await c.leaderOf([1, 2, 3]);
     const acked: string[] = [];
     for (let i = 0; i < 10; i++) {
       const r = await c.call(leader, {
@@ -80,7 +69,7 @@ describe('durability', () => {
     for (const id of [1, 2, 3]) await c.conductor.crash(id);
     await c.conductor.runUntil(c.conductor.now + 1_000_000);
     for (const id of [1, 2, 3]) await c.conductor.restart(id);
-    leader = await leaderOf(c, [1, 2, 3]);
+    leader = await c.leaderOf([1, 2, 3]);
     for (const id of [1, 2, 3]) {
       const r = await c.call(id, { method: 'range', body: { key: key('k'), range_end: key('l') } });
       expect(r.ok).toBe(true);
@@ -94,12 +83,12 @@ describe('reads under a partition', () => {
   for (const readPath of ['read-index', 'lease', 'log'] as const) {
     it(`${readPath}: a linearizable read on the cut-off old leader never returns stale data`, async () => {
       const c = await startCluster({ settings: { ...DEFAULT_SETTINGS, readPath }, seed: 21 });
-      const old = await leaderOf(c, [1, 2, 3]);
+      const old = await c.leaderOf([1, 2, 3]);
       const others = [1, 2, 3].filter((id) => id !== old);
       await c.call(old, { method: 'put', body: { key: key('x'), value: key('1') } });
       c.conductor.network.partition([[old], others]);
       await c.conductor.runUntil(c.conductor.now + 3_000_000);
-      const fresh = await leaderOf(c, others);
+      const fresh = await c.leaderOf(others);
       const w = await c.call(fresh, { method: 'put', body: { key: key('x'), value: key('2') } });
       expect(w.ok).toBe(true);
       const r = await c.call(

@@ -1,6 +1,6 @@
 // Builds a running cluster from scenario settings: node specs, a host, and the conductor that
 // drives them, plus a small client for tests, the CLI and the UI's quick client bar.
-import type { Message } from '../raft';
+import type { PeerMessage } from '../server/peer';
 import { InProcessHost } from '../host/inproc-host';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
@@ -33,14 +33,19 @@ export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
 }
 
 export interface Cluster {
-  conductor: Conductor<Message, ClientRequest, ClientResponse>;
-  host: NodeHost<Message, ClientRequest, ClientResponse>;
+  conductor: Conductor<PeerMessage, ClientRequest, ClientResponse>;
+  host: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
   /** Sends `request` to `node` now and runs the simulation until it is answered. */
   call(
     node: number,
     request: ClientRequest,
     opts?: { maxWaitUs?: number },
   ): Promise<ClientResponse>;
+  /**
+   * Runs the cluster until one of `ids` (default: all) reports itself leader, checking every
+   * 100 simulated ms for at most `maxUs`; returns its id.
+   */
+  leaderOf(ids?: readonly number[], maxUs?: number): Promise<number>;
   /** Every trace record, when `keepTrace` is set. */
   trace: TraceRecord[];
 }
@@ -48,7 +53,7 @@ export interface Cluster {
 export interface ClusterOptions {
   settings: ClusterSettings;
   seed: number;
-  host?: NodeHost<Message, ClientRequest, ClientResponse>;
+  host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
   /** Keep every trace record in memory (tests, the UI); off for long benchmarks. */
   keepTrace?: boolean;
   onTrace?: (r: TraceRecord) => void;
@@ -70,7 +75,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const trace: TraceRecord[] = [];
   const CLIENT = 0;
   let nextRequestId = 1;
-  const conductor = new Conductor<Message, ClientRequest, ClientResponse>({
+  const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
     nodes: specs.map((s) => s.id),
     host,
@@ -121,5 +126,21 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     return answer;
   }
 
-  return { conductor, host, call, trace };
+  async function leaderOf(ids?: readonly number[], maxUs = 30_000_000): Promise<number> {
+    const deadline = conductor.now + maxUs;
+    for (;;) {
+      for (const id of ids ?? conductor.nodeIds()) {
+        if (conductor.nodeState(id) !== 'up') continue;
+        const r = await call(id, { method: 'status', body: {} });
+        if (r.ok && 'leader' in r.body && r.body.leader === id) return id;
+      }
+      if (conductor.now >= deadline) break;
+      await conductor.runUntil(conductor.now + 100_000);
+    }
+    throw new Error(
+      `no leader among ${(ids ?? conductor.nodeIds()).join(', ')} within ${maxUs / 1e6} simulated s`,
+    );
+  }
+
+  return { conductor, host, call, leaderOf, trace };
 }

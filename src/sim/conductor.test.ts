@@ -75,6 +75,10 @@ class ToyHost implements NodeHost<Gossip, Req, Res> {
     return out;
   }
 
+  addNode(node: number): void {
+    this.peers.push(node);
+  }
+
   async crash(node: number): Promise<void> {
     this.live.delete(node);
   }

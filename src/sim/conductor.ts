@@ -135,9 +135,24 @@ export class Conductor<M extends Envelope, Req, Res> {
     return s;
   }
 
+  /** Adds a record of the caller's to the trace (an action's outcome, say), at the current time. */
+  note(kind: string, fields: Record<string, unknown> = {}): void {
+    this.record({ ...fields, atUs: this.nowUs, kind });
+  }
+
   private record(r: TraceRecord): void {
     this.hasher.add(r);
     this.opts.onTrace?.(r);
+  }
+
+  /** A member added while the cluster runs: a slot and a host node, down until restarted. */
+  addNode(id: number): void {
+    if (this.slots.has(id)) throw new Error(`conductor: node ${id} already exists`);
+    if (!Number.isInteger(id) || id <= 0)
+      throw new RangeError(`conductor: node ids are positive integers, got ${id}`);
+    this.addSlot(id);
+    this.opts.host.addNode(id);
+    this.record({ atUs: this.nowUs, kind: 'node-added', node: id });
   }
 
   /** Starts every node from its disk. Call once, before running. */

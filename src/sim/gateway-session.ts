@@ -25,15 +25,9 @@ export class GatewaySession {
     private readonly node: number,
   ) {}
 
-  /** Runs the cluster until some member is leader (at most `maxUs`), as a client waits for one. */
-  async awaitLeader(maxUs = 30_000_000): Promise<number> {
-    const deadline = this.cluster.conductor.now + maxUs;
-    while (this.cluster.conductor.now < deadline) {
-      const r = await this.cluster.call(this.node, { method: 'status', body: {} });
-      if (r.ok && 'leader' in r.body && r.body.leader !== 0) return r.body.leader;
-      await this.cluster.conductor.runUntil(this.cluster.conductor.now + 100_000);
-    }
-    throw new Error(`no leader within ${maxUs / 1e6} simulated seconds`);
+  /** Runs the cluster until some member is leader, as a client waits for one. */
+  awaitLeader(maxUs = 30_000_000): Promise<number> {
+    return this.cluster.leaderOf(undefined, maxUs);
   }
 
   /** Handles one input line; undefined for a sleep (no output line). */

@@ -44,6 +44,8 @@ export interface NodeHost<M extends Envelope, Req, Res> {
   start(node: number, atUs: number): Promise<NodeOutput<M, Res>>;
   /** Hands `node` one input at simulated time `atUs`. */
   step(node: number, atUs: number, input: NodeInput<M, Req>): Promise<NodeOutput<M, Res>>;
+  /** Makes room for a member added to the cluster while it runs (it starts with an empty disk). */
+  addNode(node: number): void;
   /** Stops `node` at once; writes that were not durable are lost. */
   crash(node: number): Promise<void>;
   /** Releases everything (workers, databases). */

@@ -49,12 +49,22 @@ describe('runScenario', () => {
     expect(crashed.traceHash).not.toBe(a.traceHash);
   });
 
-  it('refuses an action it does not know, or one naming a missing node, before running', async () => {
+  it('refuses an action it does not know, or a malformed one, before running', async () => {
     await expect(
       runScenario(scenario({ actions: [{ atUs: 1, kind: 'explode' }] }), { untilUs: 1 }),
     ).rejects.toThrow(/action explode at 1 µs is not one raftlab knows/);
     await expect(
-      runScenario(scenario({ actions: [{ atUs: 1, kind: 'crash', node: 7 }] }), { untilUs: 1 }),
-    ).rejects.toThrow(/node must be one of the nodes 1, 2, 3, got 7/);
+      runScenario(scenario({ actions: [{ atUs: 1, kind: 'crash', node: 0 }] }), { untilUs: 1 }),
+    ).rejects.toThrow(/node must be a node id from 1 to 36, got 0/);
+  });
+
+  it('records an action that cannot be performed in the trace, and goes on', async () => {
+    const notes: string[] = [];
+    const r = await runScenario(scenario({ actions: [{ atUs: 1_000, kind: 'crash', node: 7 }] }), {
+      untilUs: 3_000_000,
+      onTrace: (t) => t.kind === 'action-failed' && notes.push(String(t.error)),
+    });
+    expect(notes).toEqual(['node 7 is not a node of this cluster']);
+    expect(r.metrics.leaderChanges).toBe(1);
   });
 });

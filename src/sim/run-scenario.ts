@@ -1,11 +1,11 @@
 // Runs a scenario document headless: starts the cluster it describes, schedules its actions and
 // workloads, runs to a simulated time, and reports metrics and the trace hash. The CLI, the
 // benchmarks and the fuzzer all run scenarios through here.
-import type { Message } from '../raft';
+import type { PeerMessage } from '../server/peer';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import { WRITE_METHODS } from '../server/requests';
 import type { Scenario } from '../scenario/schema';
-import { ACTIONS, checkActions, type ActionContext } from './actions';
+import { checkActions, performAction, type ActionContext } from './actions';
 import { startCluster, type Cluster } from './cluster';
 import type { TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
@@ -14,7 +14,7 @@ import { WorkloadGenerator } from './workload';
 
 export interface RunOptions {
   untilUs: number;
-  host?: NodeHost<Message, ClientRequest, ClientResponse>;
+  host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
   onTrace?: (r: TraceRecord) => void;
 }
 
@@ -30,11 +30,11 @@ const ACTION_CLIENT = 1;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const nodes = Array.from({ length: scenario.settings.size }, (_, i) => i + 1);
-  checkActions(scenario.actions, nodes);
+  checkActions(scenario.actions);
   const metrics = new MetricsRecorder();
   const inflight = new Map<
     string,
-    { kind: string; sentUs: number; method: string; onDone?: () => void }
+    { kind: string; sentUs: number; method: string; onDone?: (r: ClientResponse) => void }
   >();
   let nextRequestId = 1;
 
@@ -54,7 +54,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       const error = r.response.ok ? undefined : r.response.error.message;
       metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);
       if (!r.response.ok && WRITE_METHODS.has(op.method as never)) metrics.recordFailedProposal();
-      op.onDone?.();
+      op.onDone?.(r.response);
     },
   });
   const { conductor } = cluster;
@@ -64,7 +64,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     clientId: number,
     kind: string,
     request: ClientRequest,
-    onDone?: () => void,
+    onDone?: (r: ClientResponse) => void,
   ) {
     const requestId = nextRequestId++;
     inflight.set(`${clientId}/${requestId}`, {
@@ -78,11 +78,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
   const ctx: ActionContext = {
     cluster,
-    nodes,
-    send: (node, request) => send(node, ACTION_CLIENT, `action:${request.method}`, request),
+    send: (node, request, onDone) =>
+      send(node, ACTION_CLIENT, `action:${request.method}`, request, onDone),
   };
   for (const a of scenario.actions) {
-    conductor.at(a.atUs, a.kind, () => ACTIONS[a.kind]!.perform(a, ctx));
+    conductor.at(a.atUs, a.kind, () => performAction(a, ctx));
   }
 
   scenario.workloads.forEach((spec, w) => {
@@ -105,7 +105,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         const next = () => {
           if (!running()) return;
           const op = gen.nextOp();
-          send(gen.pickNode(), clientId, op.kind, op.request, next);
+          send(gen.pickNode(), clientId, op.kind, op.request, () => next());
         };
         conductor.at(startUs, 'client-start', next);
       }

@@ -74,8 +74,16 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     const m = this.member(id);
     if (m.worker) throw new Error(`worker host: node ${id} is already running`);
     m.lives++;
-    m.worker = spawnNodeWorker(`n${id} (${this.namespace})`);
-    return m.worker.api.startNode(m.spec, this.database(id), atUs, m.lives);
+    const worker = spawnNodeWorker(`n${id} (${this.namespace})`);
+    m.worker = worker;
+    try {
+      return await worker.api.startNode(m.spec, this.database(id), atUs, m.lives);
+    } catch (err) {
+      // A member that cannot start (a corrupt disk) leaves no worker behind.
+      worker.terminate();
+      m.worker = undefined;
+      throw err;
+    }
   }
 
   async step(id: number, atUs: number, input: HostInput): Promise<HostOutput> {

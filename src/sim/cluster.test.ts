@@ -105,3 +105,25 @@ describe('reads under a partition', () => {
     });
   }
 });
+
+describe('a corrupt disk', () => {
+  it('keeps the node down with an error naming the database and record; the rest runs on', async () => {
+    const { InProcessHost } = await import('../host/inproc-host');
+    const { nodeSpecs } = await import('./cluster');
+    const settings = { ...DEFAULT_SETTINGS };
+    const host = new InProcessHost(nodeSpecs(settings, 51));
+    const c = await startCluster({ settings, seed: 51, host });
+    const leader = await c.leaderOf();
+    await c.call(leader, { method: 'put', body: { key: key('a'), value: key('1') } });
+    const victim = [1, 2, 3].find((n) => n !== leader)!;
+    await c.conductor.crash(victim);
+    host.disk(victim).corrupt('wal', 2);
+    await c.conductor.restart(victim);
+    expect(c.conductor.nodeState(victim)).toBe('down');
+    expect(c.conductor.startFailure(victim)).toMatch(
+      new RegExp(`corrupt record wal/2 in database inproc/n${victim}: CRC mismatch`),
+    );
+    const w = await c.call(leader, { method: 'put', body: { key: key('b'), value: key('2') } });
+    expect(w.ok).toBe(true);
+  });
+});

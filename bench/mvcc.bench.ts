@@ -1,5 +1,5 @@
 // MVCC store figures (issue 4): put and range throughput with 100,000 keys, the latency of one
-// range over 20,000 keys, and memory per key. `npm run bench -- mvcc` (runs with --expose-gc).
+// range over 20,000 keys, snapshot and restore of 100,000 keys, and memory per key. `npm run bench -- mvcc` (runs with --expose-gc).
 import { percentile, report, timeOnceMs, timePerOpUs } from './lib/harness';
 import type { Figure } from './lib/harness';
 import v8 from 'node:v8';
@@ -134,19 +134,63 @@ figures.push({
   notes: `${N} keys, ${store.revision - 1} revisions before`,
 });
 
-// Memory: heap of a store holding 100,000 keys, one revision each, 100 B values.
-gc();
-const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-const held = filled();
-gc();
-const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+// Snapshot and restore of 100,000 keys, one revision each, 100 B values (best of 3 each).
+{
+  const source = filled();
+  let snap: Uint8Array = new Uint8Array(0);
+  const snapRuns = [0, 1, 2].map(() => timeOnceMs(() => (snap = source.snapshot())));
+  let restored: MvccStore | undefined;
+  const restoreRuns = [0, 1, 2].map(() => timeOnceMs(() => (restored = MvccStore.restore(snap))));
+  if (restored?.hashKV().hash !== source.hashKV().hash) throw new Error('restore differs');
+  const runs = (r: number[]) => `runs: ${r.map((x) => x.toFixed(0)).join(', ')} ms`;
+  figures.push({
+    name: 'snapshot() of 100,000 keys (100 B values)',
+    value: Math.min(...snapRuns),
+    unit: 'ms',
+    target: '< 1000 ms',
+    notes: runs(snapRuns),
+  });
+  figures.push({
+    name: 'MvccStore.restore() of 100,000 keys (100 B values)',
+    value: Math.min(...restoreRuns),
+    unit: 'ms',
+    target: '< 1000 ms',
+    notes: runs(restoreRuns),
+  });
+  figures.push({
+    name: 'snapshot size, 100,000 keys (100 B values)',
+    value: snap.length / 1e6,
+    unit: 'MB',
+    notes: `${(snap.length / N).toFixed(1)} bytes/key; keys ${keys[0]?.length} B`,
+  });
+}
+
+/** Heap growth per key (heapUsed + arrayBuffers) while what `build` returns is kept. */
+function memoryPerKey(build: () => MvccStore): number {
+  gc();
+  const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const held = build();
+  gc();
+  const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  // keep the store alive past the measurement
+  if (held.revision !== N + 1) throw new Error('unexpected revision');
+  return (after - before) / N;
+}
+
+// Memory: heap of a store holding 100,000 keys, one revision each, 100 B values; then the same
+// store restored from a snapshot (keys and values are views into one copy of it).
 figures.push({
   name: 'memory per key (1 revision, 40 B key, 100 B value)',
-  value: (after - before) / N,
+  value: memoryPerKey(filled),
   unit: 'bytes/key',
   notes: 'heapUsed + arrayBuffers',
 });
-// keep the store alive past the measurement
-if (held.revision !== N + 1) throw new Error('unexpected revision');
+const heldSnap = filled().snapshot();
+figures.push({
+  name: 'memory per key, the same store restored from a snapshot',
+  value: memoryPerKey(() => MvccStore.restore(heldSnap)),
+  unit: 'bytes/key',
+  notes: 'heapUsed + arrayBuffers, the body copy included',
+});
 
 report('mvcc', figures);

@@ -2,6 +2,7 @@
 // through these names.
 export { MvccStore } from './store';
 export type { MvccStoreOptions } from './store';
+export { SnapshotError } from './bin';
 export { EtcdError, ErrorMessages, GrpcCode } from './errors';
 export type { OpCostSink, OpWork, StoreOp } from './cost';
 export { NO_COST_SINK } from './cost';

@@ -80,6 +80,40 @@ export class Lessor {
     return [...this.leases.values()].sort((a, b) => a.expiryMs - b.expiryMs || a.seq - b.seq);
   }
 
+  /** Every lease in grant order (what a snapshot records: the order ties between expiries take). */
+  grantOrder(): Lease[] {
+    return [...this.leases.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Where newId() looks first (kept verbatim by a snapshot: see snapshot.ts). */
+  get nextIdHint(): number {
+    return this.nextId;
+  }
+
+  /**
+   * Replaces every lease (restore from a snapshot): `leases` in grant order, each key attached
+   * to at most one of them.
+   */
+  load(
+    leases: readonly { id: number; ttl: number; expiryMs: number; keys: readonly string[] }[],
+    nextId: number,
+  ): void {
+    this.leases.clear();
+    this.itemMap.clear();
+    this.seq = 0;
+    for (const l of leases) {
+      this.leases.set(l.id, {
+        id: l.id,
+        ttl: l.ttl,
+        expiryMs: l.expiryMs,
+        keys: new Set(l.keys),
+        seq: this.seq++,
+      });
+      for (const k of l.keys) this.itemMap.set(k, l.id);
+    }
+    this.nextId = nextId;
+  }
+
   /** Leases whose time is up at nowMs (remaining <= 0), by expiry then grant order. */
   expired(nowMs: number): Lease[] {
     return this.all().filter((l) => l.expiryMs <= nowMs);

@@ -1,6 +1,7 @@
 // Values stored by revision: the model of etcd's "key" bucket, whose bbolt keys are revisions
 // and whose values are KeyValues. Revisions only ever grow, so the bucket is an array in
 // (main, sub) order; compaction removes what the key index no longer keeps.
+import { EMPTY_BYTES } from './bytes';
 import type { Revision } from './revision';
 
 /** One stored revision: a put's KeyValue, or a tombstone (etcd stores KeyValue{key} for it). */
@@ -20,6 +21,25 @@ export interface RevRecord extends Revision {
   readonly tombstone: boolean;
 }
 
+/** The tombstone record of `key` at main.sub (etcd stores KeyValue{key} for it). */
+export function tombstoneRecord(
+  main: number,
+  sub: number,
+  k: { readonly key: Uint8Array; readonly skey: string },
+): RevRecord {
+  return {
+    main,
+    sub,
+    key: k.key,
+    skey: k.skey,
+    value: EMPTY_BYTES,
+    create: 0,
+    version: 0,
+    lease: 0,
+    tombstone: true,
+  };
+}
+
 export class RevStore {
   private recs: RevRecord[] = [];
 
@@ -29,6 +49,11 @@ export class RevStore {
 
   append(r: RevRecord): void {
     this.recs.push(r);
+  }
+
+  /** Replaces every record (restore from a snapshot): `recs` in (main, sub) order. */
+  load(recs: RevRecord[]): void {
+    this.recs = recs;
   }
 
   /** Removes the last record (a write transaction's rollback). */

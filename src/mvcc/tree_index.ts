@@ -26,6 +26,18 @@ export class TreeIndex<R extends Revision> {
     return { ki: created, fresh: true };
   }
 
+  /** Adds built keyIndexes (restore from a snapshot), each for a key not yet in the tree. */
+  load(kis: readonly KeyIndex<R>[]): void {
+    for (const ki of kis) this.tree.set(ki.skey, ki);
+  }
+
+  /** Every keyIndex, in key order. */
+  all(): KeyIndex<R>[] {
+    const out: KeyIndex<R>[] = [];
+    this.tree.forEach((_skey, ki) => out.push(ki));
+    return out;
+  }
+
   remove(skey: string): void {
     this.tree.delete(skey);
   }

@@ -1,6 +1,7 @@
 // hashKV against etcd 3.4.23: the same operations on a fresh etcd, then
 // `etcdctl endpoint hashkv --rev=N -w json`, gave the hashes below.
 import { describe, expect, it } from 'vitest';
+import { Crc32c } from '../hash';
 import { b, errorOf, newStore } from './util';
 
 describe('hashKV', () => {
@@ -62,5 +63,33 @@ describe('hashKV', () => {
     expect(one.hashKV()).toEqual(two.hashKV());
     two.put({ key: b('y'), value: b('3') });
     expect(one.hashKV().hash).not.toBe(two.hashKV().hash);
+  });
+});
+
+describe('Crc32c', () => {
+  /** The plain bytewise CRC-32C, to check the slicing-by-8 one against. */
+  function reference(bytes: Uint8Array): number {
+    let c = 0xffffffff;
+    for (const x of bytes) {
+      c ^= x;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  }
+
+  it('gives the standard check value and agrees with the bytewise CRC at every length', () => {
+    const h = new Crc32c();
+    h.write(b('123456789'));
+    expect(h.sum32()).toBe(0xe3069283);
+    const data = new Uint8Array(100).map((_, i) => (i * 131 + 7) & 0xff);
+    for (let n = 0; n <= data.length; n++) {
+      for (const cut of [0, 3, 8, n >> 1]) {
+        if (cut > n) continue;
+        const split = new Crc32c();
+        split.write(data.subarray(0, cut));
+        split.write(data.subarray(cut, n));
+        expect(split.sum32(), `${n} bytes cut at ${cut}`).toBe(reference(data.subarray(0, n)));
+      }
+    }
   });
 });

@@ -30,7 +30,11 @@ export class InProcessHost implements NodeHost<PeerMessage, ClientRequest, Clien
     if (this.members.has(id)) throw new Error(`in-process host: node ${id} already exists`);
     const template = this.members.values().next().value;
     if (!template) throw new Error('in-process host: no node to copy settings from');
-    this.members.set(id, { spec: { ...template.spec, id }, disk: new MemoryDisk(`inproc/n${id}`), lives: 0 });
+    this.members.set(id, {
+      spec: { ...template.spec, id },
+      disk: new MemoryDisk(`inproc/n${id}`),
+      lives: 0,
+    });
   }
 
   private member(id: number): Member {

@@ -26,6 +26,7 @@ import {
   type Ready,
 } from '../raft';
 import type { DiskState, DiskWrite } from '../storage/disk';
+import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
@@ -56,6 +57,8 @@ export interface ServerConfig {
   requestTimeoutUs: number;
   /** Randomness for Raft's election timeouts: a seeded stream from the conductor. */
   rand: () => number;
+  /** How clients authenticate, and the CPU that pays for it (source article 000). */
+  auth: AuthSettings;
   /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
   /** Builds this node's store on its backend; the clock returns simulated milliseconds. */
@@ -146,6 +149,11 @@ export class EtcdServer {
   private leaderWaits: { target: number; waiter: Waiter; onTimeout: 'error' | 'answer' }[] = [];
   /** This member applied its own removal: it serves nothing more (etcd stops such a member). */
   private removed = false;
+  /** Expired leases whose revoke this leader has proposed and not yet applied. */
+  private readonly revoking = new Set<number>();
+  private readonly auth: AuthModel;
+  /** Requests waiting for their authentication check on this member's CPU, in time order. */
+  private authQueue: { readyUs: number; waiter: Waiter; request: ClientRequest }[] = [];
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = cfg;
@@ -154,6 +162,7 @@ export class EtcdServer {
     this.bootTag = `${cfg.id}.${nowUs}`;
     this.clusterId = fnv1a32([...cfg.initialCluster].sort((a, b) => a - b).join(','));
     this.started.add(cfg.id);
+    this.auth = new AuthModel(cfg.auth);
     this.backend = new Backend({
       ...cfg.backend,
       startUs: nowUs,
@@ -232,6 +241,7 @@ export class EtcdServer {
     this.advanceTo(nowUs);
     this.raw.tick();
     this.expireRequests();
+    if (this.isLeader()) this.revokeExpiredLeases();
     this.drive();
     return this.flush();
   }
@@ -301,7 +311,23 @@ export class EtcdServer {
       method: request.method,
       deadlineUs: nowUs + this.cfg.requestTimeoutUs,
     };
-    this.handle(waiter, request);
+    // Operators stopping a member are not clients; everyone else authenticates first.
+    const admitted = request.method === 'stop' ? undefined : this.auth.admit(clientId, nowUs);
+    if (admitted && admitted.check !== 'none') {
+      this.trace({
+        kind: 'auth',
+        clientId,
+        check: admitted.check,
+        costUs: admitted.costUs,
+        readyUs: admitted.readyUs,
+      });
+    }
+    if (!admitted || admitted.readyUs <= nowUs) this.handle(waiter, request);
+    else {
+      let i = this.authQueue.length;
+      while (i > 0 && this.authQueue[i - 1]!.readyUs > admitted.readyUs) i--;
+      this.authQueue.splice(i, 0, { readyUs: admitted.readyUs, waiter, request });
+    }
     this.drive();
     return this.flush();
   }
@@ -338,6 +364,9 @@ export class EtcdServer {
     let due = 0;
     while (due < this.delayed.length && this.delayed[due]!.atUs <= nowUs) due++;
     for (const d of this.delayed.splice(0, due)) this.emit(d.item);
+    let authed = 0;
+    while (authed < this.authQueue.length && this.authQueue[authed]!.readyUs <= nowUs) authed++;
+    for (const a of this.authQueue.splice(0, authed)) this.handle(a.waiter, a.request);
   }
 
   /** Runs one store operation and says when its backend transaction completes. */
@@ -479,6 +508,26 @@ export class EtcdServer {
     this.trace({ kind: 'graceful-stop', transferTo: target });
   }
 
+  /**
+   * etcd's lessor tells only the leader which leases are due; the leader proposes a LeaseRevoke
+   * for each, so every member deletes the lease's keys at the same revision.
+   */
+  private revokeExpiredLeases(): void {
+    for (const ID of this.store.expiredLeases()) {
+      if (this.revoking.has(ID)) continue;
+      const id = `${this.bootTag}.${this.nextRequestSeq++}`;
+      const internal: InternalRequest = { id, request: { method: 'leaseRevoke', body: { ID } } };
+      try {
+        this.raw.propose(encodeValue(internal as unknown as Value));
+      } catch (err) {
+        if (err instanceof ProposalDroppedError) return; // leadership is moving; the next leader will
+        throw err;
+      }
+      this.revoking.add(ID);
+      this.trace({ kind: 'lease-expired', lease: ID });
+    }
+  }
+
   private propose(w: Waiter, request: ClientRequest): void {
     if (this.lead === 0) throw serverError('NoLeader');
     const id = `${this.bootTag}.${this.nextRequestSeq++}`;
@@ -591,6 +640,12 @@ export class EtcdServer {
   }
 
   private onSoftState(lead: number, raftState: string): void {
+    if (lead === this.id && this.lead !== this.id) {
+      // lessor.Promote: a new leader gives every lease a full TTL plus one election timeout,
+      // because it cannot know how long the old leader had let them run.
+      this.store.promoteLeases((this.cfg.electionTicks * this.cfg.tickUs) / 1000);
+      this.revoking.clear();
+    }
     if (lead !== this.lead && lead !== 0) {
       const done = this.leaderWaits.filter((lw) => lw.target === lead);
       this.leaderWaits = this.leaderWaits.filter((lw) => lw.target !== lead);
@@ -634,6 +689,7 @@ export class EtcdServer {
       } catch (err) {
         error = err;
       }
+      if (internal.request.method === 'leaseRevoke') this.revoking.delete(internal.request.body.ID);
       this.trace({
         kind: 'apply',
         index: e.index,
@@ -785,6 +841,7 @@ export class EtcdServer {
     const deadlines = [...this.waiters.values()].map((w) => w.deadlineUs);
     if (this.readRound) deadlines.push(...this.readRound.reads.map((r) => r.deadlineUs));
     if (this.delayed[0]) deadlines.push(this.delayed[0].atUs);
+    if (this.authQueue[0]) deadlines.push(this.authQueue[0].readyUs);
     for (const w of this.forwarded.values()) deadlines.push(w.deadlineUs);
     for (const lw of this.leaderWaits) deadlines.push(lw.waiter.deadlineUs);
     const backendDue = this.backend.nextDeadlineUs();

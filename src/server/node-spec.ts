@@ -1,6 +1,7 @@
 // Everything needed to start one member, as plain data: what a host (in-process or in a worker)
 // needs to build an EtcdServer. Serializable, so it crosses a postMessage unchanged.
 import type { LockMode } from '../mvcc/backend';
+import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
 
 export interface NodeSpec {
@@ -13,6 +14,7 @@ export interface NodeSpec {
   readPath: ReadPath;
   requestTimeoutUs: number;
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  auth: AuthSettings;
   /** The scenario seed; each node's Raft randomness is a stream split from it. */
   seed: number;
 }

@@ -2,7 +2,6 @@
 // conductor's inputs into server calls, and performs each disk write when — and only when — the
 // conductor says it is durable. Both hosts run nodes through this, so a node behaves the same
 // in this thread and in a worker; only the disk (memory or IndexedDB) differs.
-import { MvccStore } from '../mvcc';
 import type { PeerMessage } from '../server/peer';
 import { EtcdServer, type ServerOutput } from '../server/etcd-server';
 import type { NodeSpec } from '../server/node-spec';
@@ -35,15 +34,7 @@ export class NodeRunner {
   ): Promise<{ runner: NodeRunner; out: HostOutput }> {
     const state = await disk.load();
     const rng = Prng.stream(spec.seed, `node:${spec.id}:${life}`);
-    const server = new EtcdServer(
-      {
-        ...spec,
-        rand: () => rng.next(),
-        createStore: (clock, backend) => new MvccStore({ clock, backend }),
-      },
-      state,
-      atUs,
-    );
+    const server = new EtcdServer({ ...spec, rand: () => rng.next() }, state, atUs);
     const runner = new NodeRunner(server, disk);
     return { runner, out: runner.absorb(server.boot()) };
   }

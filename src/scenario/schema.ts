@@ -44,6 +44,8 @@ export interface ClusterSettings {
   authMode: AuthMode;
   bcryptCost: number;
   cpuCores: number;
+  /** etcd's --snapshot-count: applied entries between snapshots (and log compactions). */
+  snapshotCount: number;
   unsafe: UnsafeSetting[];
 }
 
@@ -65,6 +67,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   authMode: 'off',
   bcryptCost: 10,
   cpuCores: 2,
+  snapshotCount: 10_000,
   unsafe: [],
 };
 
@@ -192,6 +195,7 @@ export function parseSettings(v: unknown, path = 'settings'): ClusterSettings {
     authMode: oneOf(get('authMode'), p('authMode'), ['off', 'bcrypt', 'token']),
     bcryptCost: num(get('bcryptCost'), p('bcryptCost'), 4, 16, true),
     cpuCores: num(get('cpuCores'), p('cpuCores'), 1, 64, true),
+    snapshotCount: num(get('snapshotCount'), p('snapshotCount'), 10, 1_000_000, true),
     unsafe: [],
   };
   const unsafe = get('unsafe');

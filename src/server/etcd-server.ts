@@ -12,7 +12,7 @@
 // time carries the batch (etcd 3.4's linearizableReadLoop); when the ReadState for the round's
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
-import type { MvccStore } from '../mvcc';
+import { MvccStore } from '../mvcc';
 import { Backend, type LockMode } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
@@ -61,9 +61,15 @@ export interface ServerConfig {
   auth: AuthSettings;
   /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
-  /** Builds this node's store on its backend; the clock returns simulated milliseconds. */
-  createStore: (clock: () => number, backend: Backend) => MvccStore;
+  /**
+   * etcd's --snapshot-count: after this many applied entries the member snapshots its store and
+   * compacts its log, keeping SNAPSHOT_CATCH_UP_ENTRIES behind for slow followers.
+   */
+  snapshotCount: number;
 }
+
+/** etcd's SnapshotCatchUpEntries: entries kept after a snapshot so a slow follower can catch up. */
+export const SNAPSHOT_CATCH_UP_ENTRIES = 5000;
 
 export interface ServerOutput {
   messages: PeerMessage[];
@@ -149,6 +155,11 @@ export class EtcdServer {
   private leaderWaits: { target: number; waiter: Waiter; onTimeout: 'error' | 'answer' }[] = [];
   /** This member applied its own removal: it serves nothing more (etcd stops such a member). */
   private removed = false;
+  /** The index of this member's latest snapshot. */
+  private snapshotIndex = 0;
+  /** When this leader sent a follower a snapshot it has not yet confirmed, by follower. */
+  private readonly snapshotsInFlight = new Map<number, number>();
+  private readonly storeClock = () => this.nowUs / 1000;
   /** Expired leases whose revoke this leader has proposed and not yet applied. */
   private readonly revoking = new Set<number>();
   private readonly auth: AuthModel;
@@ -177,7 +188,7 @@ export class EtcdServer {
           mode: e.mode,
         }),
     });
-    this.store = cfg.createStore(() => this.nowUs / 1000, this.backend);
+    this.store = new MvccStore({ clock: this.storeClock, backend: this.backend });
     this.storage = new MemoryStorage();
     const fresh = !disk.snapshot && disk.entries.length === 0 && disk.hardState.term === 0;
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
@@ -202,6 +213,7 @@ export class EtcdServer {
     if (disk.snapshot) {
       this.restoreStore(disk.snapshot.data);
       this.applied = disk.snapshot.metadata.index;
+      this.snapshotIndex = disk.snapshot.metadata.index;
     }
   }
 
@@ -241,7 +253,10 @@ export class EtcdServer {
     this.advanceTo(nowUs);
     this.raw.tick();
     this.expireRequests();
-    if (this.isLeader()) this.revokeExpiredLeases();
+    if (this.isLeader()) {
+      this.revokeExpiredLeases();
+      this.checkSnapshotsInFlight();
+    }
     this.drive();
     return this.flush();
   }
@@ -628,15 +643,21 @@ export class EtcdServer {
     if (rd.snapshot && rd.snapshot.metadata.index > this.applied) {
       this.restoreStore(rd.snapshot.data);
       this.applied = rd.snapshot.metadata.index;
+      this.snapshotIndex = rd.snapshot.metadata.index;
       this.confState = rd.snapshot.metadata.confState;
+      this.trace({ kind: 'snapshot-restored', index: this.applied });
     }
-    for (const m of rd.messages) this.out.messages.push(m);
+    for (const m of rd.messages) {
+      if (m.type === 'MsgSnap') this.snapshotsInFlight.set(m.to, this.nowUs);
+      this.out.messages.push(m);
+    }
     for (const rs of rd.readStates) {
       const ctx = utf8Decoder.decode(rs.requestCtx);
       if (this.readRound && this.readRound.ctx === ctx) this.readRound.index = rs.index;
     }
     for (const e of rd.committedEntries) this.apply(e);
     this.raw.advance(rd);
+    this.maybeSnapshot();
   }
 
   private onSoftState(lead: number, raftState: string): void {
@@ -744,10 +765,41 @@ export class EtcdServer {
     }
   }
 
-  private restoreStore(_data: Uint8Array): void {
-    // Snapshots of the store land with log compaction (a later slice); until then a node never
-    // receives one, because no log is ever compacted.
-    throw new Error('store snapshots are not supported yet');
+  private restoreStore(data: Uint8Array): void {
+    this.store = MvccStore.restore(data, { clock: this.storeClock, backend: this.backend });
+  }
+
+  /**
+   * etcd's triggerSnapshot: every snapshotCount applied entries, snapshot the store, compact the
+   * in-memory log (keeping a catch-up tail) and persist the snapshot, which lets the disk drop
+   * the WAL it covers.
+   */
+  private maybeSnapshot(): void {
+    if (this.applied - this.snapshotIndex < this.cfg.snapshotCount) return;
+    const snap = this.storage.createSnapshot(this.applied, this.confState, this.store.snapshot());
+    const keep = Math.min(SNAPSHOT_CATCH_UP_ENTRIES, Math.floor(this.cfg.snapshotCount / 2));
+    if (this.applied - keep > this.storage.firstIndex()) this.storage.compact(this.applied - keep);
+    this.snapshotIndex = this.applied;
+    this.out.writes.push({ writeId: this.nextWriteId++, write: { snapshot: snap } });
+    this.trace({ kind: 'snapshot', index: this.applied, bytes: snap.data.length });
+  }
+
+  /**
+   * A snapshot whose follower has not confirmed it within an election timeout was probably lost:
+   * tell Raft, which goes back to probing and sends it again (etcd reports SnapshotFailure when
+   * the send fails).
+   */
+  private checkSnapshotsInFlight(): void {
+    const progress = this.raw.status().progress ?? {};
+    const timeoutUs = this.cfg.electionTicks * this.cfg.tickUs;
+    for (const [id, sentUs] of this.snapshotsInFlight) {
+      if (progress[id]?.state !== 'StateSnapshot') this.snapshotsInFlight.delete(id);
+      else if (this.nowUs - sentUs > timeoutUs) {
+        this.snapshotsInFlight.delete(id);
+        this.raw.reportSnapshot(id, false);
+        this.trace({ kind: 'snapshot-failed', to: id });
+      }
+    }
   }
 
   // ---- responses ----

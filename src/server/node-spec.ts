@@ -15,6 +15,7 @@ export interface NodeSpec {
   requestTimeoutUs: number;
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
   auth: AuthSettings;
+  snapshotCount: number;
   /** The scenario seed; each node's Raft randomness is a stream split from it. */
   seed: number;
 }

@@ -23,6 +23,7 @@ export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
     readPath: settings.readPath === 'serializable' ? 'read-index' : settings.readPath,
     // etcd: 5 s plus twice the election timeout.
     requestTimeoutUs: (5000 + 2 * settings.electionTimeoutMs) * MS,
+    snapshotCount: settings.snapshotCount,
     auth: { mode: settings.authMode, bcryptCost: settings.bcryptCost, cpuCores: settings.cpuCores },
     backend: {
       lockMode: settings.lockMode,

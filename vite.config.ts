@@ -1,7 +1,11 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentSecurityPolicy, isolationHeaders } from './scripts/headers.mjs';
+
+const root = dirname(fileURLToPath(import.meta.url));
 
 // The built app carries its CSP as a <meta> tag (so any static host serves it) and the preview
 // server sends it as a header too. Development skips it: React's fast-refresh preamble is inline.
@@ -32,7 +36,14 @@ export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundle these up front: a late dependency optimisation reloads the page mid-test.
   optimizeDeps: { include: ['comlink', 'idb', 'react', 'react-dom/client', 'zustand'] },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // bench.html is the browser benchmark's page (bench/browser.bench.ts); it ships beside the app.
+    rolldownOptions: {
+      input: { main: resolve(root, 'index.html'), bench: resolve(root, 'bench.html') },
+    },
+  },
   test: {
     include: [
       'src/**/*.test.ts',

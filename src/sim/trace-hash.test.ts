@@ -24,6 +24,48 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('encodes exactly as the straightforward reference encoder does', () => {
+    // The reference: the first, obviously correct version, kept here as the oracle for the fast
+    // one the trace hash uses.
+    const reference = (v: unknown): string => {
+      if (v === null) return 'null';
+      if (typeof v === 'number') return Object.is(v, -0) ? '0' : JSON.stringify(v);
+      if (typeof v !== 'object') return JSON.stringify(v);
+      if (v instanceof Uint8Array)
+        return `{"$bytes":"${[...v].map((b) => b.toString(16).padStart(2, '0')).join('')}"}`;
+      if (Array.isArray(v))
+        return `[${v.map((x) => (x === undefined ? 'null' : reference(x))).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+    };
+    const leaf = fc.oneof(
+      fc.jsonValue(),
+      fc.constant(undefined),
+      fc.constant(-0),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.uint8Array({ maxLength: 8 }),
+      fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)) }),
+    );
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('v')),
+        fc.sparseArray(tie('v')),
+        fc.dictionary(fc.string(), tie('v')),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value), (obj) => {
+        expect(canonicalJson(obj)).toBe(reference(obj));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses values with no canonical form, naming where they are', () => {
     expect(() => canonicalJson({ a: [1, NaN] })).toThrow(/\$\.a\[1\] is NaN/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/\$\.f is a function/);
@@ -36,6 +78,24 @@ describe('Fnv1a64', () => {
     expect(new Fnv1a64().hex()).toBe('cbf29ce484222325');
     expect(new Fnv1a64().updateText('a').hex()).toBe('af63dc4c8601ec8c');
     expect(new Fnv1a64().updateText('foobar').hex()).toBe('85944171f73967e8');
+  });
+
+  it('hashes text as its UTF-8 bytes, lone surrogates included', () => {
+    const anyUnit = fc.nat(0xffff).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string({ unit: anyUnit }),
+        fc.string({ unit: 'binary' }),
+        (a, b, c) => {
+          for (const s of [a, b, c, a + b + c]) {
+            expect(new Fnv1a64().updateText(s).hex()).toBe(
+              new Fnv1a64().update(new TextEncoder().encode(s)).hex(),
+            );
+          }
+        },
+      ),
+    );
   });
 
   it('hashes in chunks exactly as in one piece', () => {

@@ -9,9 +9,74 @@
 // alike.
 
 export function canonicalJson(value: unknown): string {
-  return encode(value, '$');
+  try {
+    return fast(value);
+  } catch (err) {
+    if (err !== NO_CANONICAL_FORM) throw err;
+    return encode(value, '$'); // the slow walk finds the bad value and names its path
+  }
 }
 
+const NO_CANONICAL_FORM = new TypeError('trace: a value has no canonical form');
+const keyCache = new Map<string, string>();
+
+/** The canonical encoding without path bookkeeping: the trace hash's hot path (one per event). */
+function fast(v: unknown): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      // For a finite number JSON.stringify is ToString, which writes -0 as "0".
+      if (!Number.isFinite(v)) throw NO_CANONICAL_FORM;
+      return String(v);
+    case 'string':
+      return JSON.stringify(v);
+    case 'object': {
+      if (v instanceof Uint8Array) return `{"$bytes":"${toHex(v)}"}`;
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) out += ',';
+          const x: unknown = v[i];
+          // A hole in a sparse array encodes as nothing, as Array.prototype.join leaves it.
+          out += x !== undefined ? fast(x) : i in v ? 'null' : '';
+        }
+        return out + ']';
+      }
+      const obj = v as Record<string, unknown>;
+      const keys = sortKeys(Object.keys(obj));
+      let out = '{';
+      for (const k of keys) {
+        const x = obj[k];
+        if (x === undefined) continue;
+        let quoted = keyCache.get(k);
+        if (quoted === undefined) {
+          quoted = JSON.stringify(k) + ':';
+          if (keyCache.size < 4096) keyCache.set(k, quoted);
+        }
+        out += out.length === 1 ? quoted : ',' + quoted;
+        out += fast(x);
+      }
+      return out + '}';
+    }
+    default:
+      throw NO_CANONICAL_FORM;
+  }
+}
+
+/** Sorts a few keys by UTF-16 code units, as Array.prototype.sort does, without its overhead. */
+function sortKeys(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/** The reference encoding, tracking where it is so an error can name the bad value. */
 function encode(v: unknown, path: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
@@ -46,15 +111,16 @@ function toHex(bytes: Uint8Array): string {
 }
 
 const utf8 = new TextEncoder();
+let scratch = new Uint8Array(256);
 
 /** FNV-1a, 64 bits, kept as two 32-bit halves so it runs on plain numbers (no BigInt). */
 export class Fnv1a64 {
   private hi = 0xcbf29ce4;
   private lo = 0x84222325;
 
-  update(bytes: Uint8Array): this {
+  update(bytes: Uint8Array, length = bytes.length): this {
     let { hi, lo } = this;
-    for (let i = 0; i < bytes.length; i++) {
+    for (let i = 0; i < length; i++) {
       lo ^= bytes[i]!;
       // (hi:lo) *= 0x100000001b3, i.e. x * 0x1b3 + (x << 40), modulo 2^64.
       const loProd = (lo >>> 0) * 0x1b3; // < 2^41: exact in a double
@@ -67,8 +133,17 @@ export class Fnv1a64 {
     return this;
   }
 
+  /** Hashes `text` as UTF-8. ASCII, nearly all of a trace, is copied byte for byte into a reused
+   *  buffer rather than encoded into a new array. */
   updateText(text: string): this {
-    return this.update(utf8.encode(text));
+    const n = text.length;
+    if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return this.update(utf8.encode(text));
+      scratch[i] = c;
+    }
+    return this.update(scratch, n);
   }
 
   hex(): string {

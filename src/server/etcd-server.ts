@@ -133,8 +133,12 @@ export class EtcdServer {
   private readonly clusterId: number;
   private nextRequestSeq = 1;
   private nextWriteId = 1;
-  /** The Ready waiting for its disk write to become durable; none may be taken until then. */
-  private pendingReady: { rd: Ready; writeId: number } | undefined;
+  /**
+   * The Ready waiting for its disk write to become durable; none may be taken until then. `sent`:
+   * its messages already went out (a leader's, see drive()).
+   */
+  private pendingReady: { rd: Ready; writeId: number; sent: boolean } | undefined;
+  private raftState = 'StateFollower';
   private applied = 0;
   private lead = 0;
   private term = 0;
@@ -299,7 +303,7 @@ export class EtcdServer {
     if (pending && pending.writeId === writeId) {
       this.pendingReady = undefined;
       this.persisted(pending.rd);
-      this.finishReady(pending.rd);
+      this.finishReady(pending.rd, pending.sent);
     }
     // Otherwise it is the bootstrap write (already in MemoryStorage) or a stale id: nothing waits.
     this.drive();
@@ -618,7 +622,12 @@ export class EtcdServer {
         if (rd.entries.length > 0) write.entries = rd.entries;
         if (rd.snapshot) write.snapshot = rd.snapshot;
         this.out.writes.push({ writeId, write });
-        this.pendingReady = { rd, writeId };
+        // etcd's raftNode: a leader sends before its own WAL write, because its own entries count
+        // toward commit only once they are persisted (after advance), so replicating to the
+        // followers in parallel with its fsync is safe; followers and candidates send after.
+        const sent = this.raftState === 'StateLeader';
+        if (sent) this.send(rd.messages);
+        this.pendingReady = { rd, writeId, sent };
         this.trace({
           kind: 'persist',
           writeId,
@@ -639,7 +648,14 @@ export class EtcdServer {
     if (rd.hardState) this.storage.setHardState(rd.hardState);
   }
 
-  private finishReady(rd: Ready): void {
+  private send(messages: readonly PeerMessage[]): void {
+    for (const m of messages) {
+      if (m.type === 'MsgSnap') this.snapshotsInFlight.set(m.to, this.nowUs);
+      this.out.messages.push(m);
+    }
+  }
+
+  private finishReady(rd: Ready, sent = false): void {
     if (rd.snapshot && rd.snapshot.metadata.index > this.applied) {
       this.restoreStore(rd.snapshot.data);
       this.applied = rd.snapshot.metadata.index;
@@ -647,12 +663,10 @@ export class EtcdServer {
       this.confState = rd.snapshot.metadata.confState;
       this.trace({ kind: 'snapshot-restored', index: this.applied });
     }
-    for (const m of rd.messages) {
-      if (m.type === 'MsgSnap') this.snapshotsInFlight.set(m.to, this.nowUs);
-      this.out.messages.push(m);
-    }
+    if (!sent) this.send(rd.messages);
     for (const rs of rd.readStates) {
       const ctx = utf8Decoder.decode(rs.requestCtx);
+      this.trace({ kind: 'read-state', index: rs.index, ctx });
       if (this.readRound && this.readRound.ctx === ctx) this.readRound.index = rs.index;
     }
     for (const e of rd.committedEntries) this.apply(e);
@@ -661,6 +675,15 @@ export class EtcdServer {
   }
 
   private onSoftState(lead: number, raftState: string): void {
+    if (raftState !== this.raftState) {
+      this.trace({
+        kind: 'state',
+        from: this.raftState,
+        to: raftState,
+        term: this.raw.status().term,
+      });
+      this.raftState = raftState;
+    }
     if (lead === this.id && this.lead !== this.id) {
       // lessor.Promote: a new leader gives every lease a full TTL plus one election timeout,
       // because it cannot know how long the old leader had let them run.

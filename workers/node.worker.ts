@@ -17,6 +17,8 @@ export interface NodeWorkerApi {
   startNode(spec: NodeSpec, database: string, atUs: number, life: number): Promise<HostOutput>;
   /** Hands the member one input. */
   step(atUs: number, input: HostInput): Promise<HostOutput>;
+  /** Resolves once every write the simulation declared durable is in IndexedDB. */
+  flush(): Promise<void>;
 }
 
 let probes = 0;
@@ -40,6 +42,9 @@ const api: NodeWorkerApi = {
   step(atUs, input) {
     if (!runner) throw new Error('node worker: no member started');
     return runner.step(atUs, input);
+  },
+  async flush() {
+    await runner?.flush();
   },
 };
 

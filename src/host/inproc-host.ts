@@ -67,7 +67,9 @@ export class InProcessHost implements NodeHost<PeerMessage, ClientRequest, Clien
   }
 
   async crash(id: number): Promise<void> {
-    this.member(id).runner = undefined;
+    const m = this.member(id);
+    await m.runner?.flush(); // what the simulation called durable is on the disk
+    m.runner = undefined;
   }
 
   async close(): Promise<void> {

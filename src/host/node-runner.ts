@@ -16,6 +16,13 @@ export type HostInput = NodeInput<PeerMessage, ClientRequest>;
 export class NodeRunner {
   /** Writes issued and not yet durable, by id: lost if the node crashes first. */
   private readonly pending = new Map<number, DiskWrite>();
+  /**
+   * Writes the simulation has declared durable, being written for real, in order. The node goes
+   * on at once (the simulated fsync already happened); flush() waits for them, and a host calls
+   * it before it stops the node, so nothing the simulation acknowledged is ever missing.
+   */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: unknown;
 
   private constructor(
     readonly server: EtcdServer,
@@ -52,12 +59,33 @@ export class NodeRunner {
         const write = this.pending.get(input.writeId);
         if (write) {
           this.pending.delete(input.writeId);
-          await this.disk.write(write);
+          this.writing = this.writing.then(() =>
+            this.disk.write(write).catch((err: unknown) => {
+              this.writeError ??= err;
+            }),
+          );
         }
+        this.throwWriteError();
         return this.absorb(s.durable(atUs, input.writeId));
       }
       case 'wake':
         return this.absorb(s.wake(atUs));
+    }
+  }
+
+  /** Waits until every write declared durable is on the disk; rethrows a write that failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    this.throwWriteError();
+  }
+
+  /** A real write failed (a full disk, say): the node cannot go on pretending it is durable. */
+  private throwWriteError(): void {
+    if (this.writeError !== undefined) {
+      const err = this.writeError;
+      throw new Error(`disk write failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   }
 

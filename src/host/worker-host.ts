@@ -92,10 +92,20 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     return w.api.step(atUs, input);
   }
 
+  /**
+   * Terminates the node's worker for real. Writes the simulation already declared durable are
+   * flushed to IndexedDB first; writes it had not are lost with the worker, as a crash loses them.
+   */
   async crash(id: number): Promise<void> {
     const m = this.member(id);
-    m.worker?.terminate();
+    const worker = m.worker;
     m.worker = undefined;
+    if (!worker) return;
+    try {
+      await worker.api.flush();
+    } finally {
+      worker.terminate();
+    }
   }
 
   async close(): Promise<void> {

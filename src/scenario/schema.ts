@@ -103,6 +103,11 @@ export interface Scenario {
   actions: Action[];
   /** Where the viewer was, in simulated microseconds. */
   cursorUs: number;
+  /**
+   * Where the viewer was in the event stream (events processed), when it was at the head of the
+   * run: events of the same microsecond may lie on either side of it.
+   */
+  cursorEvents?: number;
 }
 
 export class ScenarioError extends Error {
@@ -272,7 +277,16 @@ export function parseScenario(v: unknown): Scenario {
       `is ${version}, made by a newer raftlab; this one reads version ${SCENARIO_VERSION}. Open the link in the raftlab that made it.`,
     );
   }
-  known(v, '', ['version', 'seed', 'title', 'settings', 'workloads', 'actions', 'cursorUs']);
+  known(v, '', [
+    'version',
+    'seed',
+    'title',
+    'settings',
+    'workloads',
+    'actions',
+    'cursorUs',
+    'cursorEvents',
+  ]);
   const workloadsRaw = v.workloads ?? [];
   if (!Array.isArray(workloadsRaw))
     throw new ScenarioError('workloads', `must be a list, got ${show(workloadsRaw)}`);
@@ -304,6 +318,8 @@ export function parseScenario(v: unknown): Scenario {
     cursorUs: num(v.cursorUs ?? 0, 'cursorUs', 0, Number.MAX_SAFE_INTEGER, true),
   };
   if (v.title !== undefined) s.title = text(v.title, 'title');
+  if (v.cursorEvents !== undefined)
+    s.cursorEvents = num(v.cursorEvents, 'cursorEvents', 0, Number.MAX_SAFE_INTEGER, true);
   return s;
 }
 

@@ -68,6 +68,8 @@ export class Conductor<M extends Envelope, Req, Res> {
   private readonly hasher = new TraceHasher();
   private readonly tickRng: Prng;
   private nowUs = 0;
+  /** Events popped so far: where in the run an action happened, beyond its time (ties). */
+  private processed = 0;
   private nextMsgId = 1;
   /** Why each node that failed to start did (its latest attempt). */
   private readonly startFailures = new Map<number, string>();
@@ -226,21 +228,48 @@ export class Conductor<M extends Envelope, Req, Res> {
     this.queue.push(Math.max(atUs, this.nowUs), { kind: 'action', label, run });
   }
 
+  /** How many events have been processed (user actions record it to replay exactly). */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
   /** Processes the next event; returns false when there is none. */
   async step(): Promise<boolean> {
     const next = this.queue.pop();
     if (!next) return false;
+    this.processed++;
     this.nowUs = next.atUs;
     await this.dispatch(next.event);
     return true;
   }
 
-  /** Processes every event up to and including `untilUs`, then sets the clock to it. */
-  async runUntil(untilUs: number): Promise<void> {
+  /**
+   * Processes every event up to and including `untilUs`, then sets the clock to it. With
+   * `shouldYield` (checked every 64 events), it may stop early and return false, leaving the clock
+   * at the last event processed: the UI uses it to keep frames on time.
+   */
+  async runUntil(untilUs: number, shouldYield?: () => boolean): Promise<boolean> {
+    let n = 0;
     for (let head = this.queue.peek(); head && head.atUs <= untilUs; head = this.queue.peek()) {
       await this.step();
+      if (shouldYield && ++n % 64 === 0 && shouldYield()) return false;
     }
     this.nowUs = Math.max(this.nowUs, untilUs);
+    return true;
+  }
+
+  /**
+   * Moves the clock to `tUs` without processing anything: for replaying an action taken while
+   * paused after the last event. Refuses to skip an event due before `tUs`.
+   */
+  advanceClockTo(tUs: number): void {
+    const head = this.queue.peek();
+    if (head && head.atUs < tUs) {
+      throw new Error(
+        `conductor: cannot move the clock to ${tUs} µs past an event due at ${head.atUs} µs`,
+      );
+    }
+    this.nowUs = Math.max(this.nowUs, tUs);
   }
 
   /** When the next event is due, if any. */

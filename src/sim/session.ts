@@ -1,0 +1,289 @@
+// A run you can watch, step, act on and share: the cluster, its timeline, its workloads and its
+// scenario, which records every action with the exact place it happened. Opening the same
+// scenario replays it identically, because each action is performed at the same point of the
+// event stream: after `afterEvents` events (when the action was taken live, possibly between two
+// events of the same microsecond), or, for actions written by hand, once every event up to its
+// time has run.
+import type { ClientRequest, ClientResponse } from '../server/requests';
+import { WRITE_METHODS } from '../server/requests';
+import type { PeerMessage } from '../server/peer';
+import type { Action, Scenario } from '../scenario/schema';
+import { checkActions, performAction, type ActionContext } from './actions';
+import { startCluster, type Cluster } from './cluster';
+import type { TraceRecord } from './conductor';
+import type { NodeHost } from './host-contract';
+import { MetricsRecorder, type RunMetrics } from './metrics';
+import { Timeline } from './timeline';
+import { WorkloadGenerator } from './workload';
+
+/** Client ids: 1 for actions, 2 for the quick client, 1000 + 1000 * workload + n for workloads. */
+const ACTION_CLIENT = 1;
+const QUICK_CLIENT = 2;
+
+export interface SessionOptions {
+  host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
+  onTrace?: (r: TraceRecord) => void;
+}
+
+interface Inflight {
+  kind: string;
+  sentUs: number;
+  method: string;
+  onDone?: (r: ClientResponse) => void;
+}
+
+export class Session {
+  readonly timeline: Timeline;
+  readonly metrics: MetricsRecorder;
+  /** Actions of the scenario not yet performed, in order. */
+  private pending: Action[];
+  private readonly inflight = new Map<string, Inflight>();
+  private nextRequestId = 1;
+  private readonly actionCtx: ActionContext;
+
+  private constructor(
+    readonly scenario: Scenario,
+    readonly cluster: Cluster,
+    timeline: Timeline,
+    metrics: MetricsRecorder,
+  ) {
+    this.timeline = timeline;
+    this.metrics = metrics;
+    this.pending = [...scenario.actions];
+    this.actionCtx = {
+      cluster,
+      send: (node, request, onDone) =>
+        this.send(node, ACTION_CLIENT, `action:${request.method}`, request, onDone),
+    };
+  }
+
+  static async start(input: Scenario, opts: SessionOptions = {}): Promise<Session> {
+    checkActions(input.actions);
+    const scenario: Scenario = { ...input, actions: [...input.actions] };
+    const ids = Array.from({ length: scenario.settings.size }, (_, i) => i + 1);
+    const timeline = new Timeline(ids);
+    const metrics = new MetricsRecorder();
+    // The cluster starts before the session exists; responses only come once it runs.
+    const holder: { session?: Session } = {};
+    const cluster = await startCluster({
+      settings: scenario.settings,
+      seed: scenario.seed,
+      ...(opts.host ? { host: opts.host } : {}),
+      onTrace: (r) => {
+        timeline.push(r);
+        if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
+        opts.onTrace?.(r);
+      },
+      onResponse: (r) => holder.session?.onResponse(r),
+    });
+    const session = new Session(scenario, cluster, timeline, metrics);
+    holder.session = session;
+    session.startWorkloads();
+    return session;
+  }
+
+  /** Starts a scenario and runs it to its cursor: what opening a share link does. */
+  static async open(scenario: Scenario, opts: SessionOptions = {}): Promise<Session> {
+    const s = await Session.start(scenario, opts);
+    await s.runToPlace(scenario.cursorUs, scenario.cursorEvents);
+    return s;
+  }
+
+  /**
+   * Runs to a place: `atUs`, and when `afterEvents` is given, exactly that many events (the
+   * viewer's place between events of the same microsecond).
+   */
+  async runToPlace(
+    atUs: number,
+    afterEvents?: number,
+    shouldYield?: () => boolean,
+  ): Promise<boolean> {
+    if (afterEvents === undefined) return this.runTo(atUs, shouldYield);
+    const c = this.cluster.conductor;
+    // Up to the last microsecond before the cursor, then event by event.
+    if (atUs > 0 && !(await this.runTo(atUs - 1, shouldYield))) return false;
+    while (c.eventsProcessed < afterEvents && (await this.step())) {
+      if (c.now > atUs)
+        throw new Error(`replay diverged: passed ${atUs} µs before event ${afterEvents}`);
+    }
+    // Actions taken at this very place come before the cursor.
+    while (this.pending[0]?.afterEvents === c.eventsProcessed) await this.step();
+    c.advanceClockTo(atUs);
+    return true;
+  }
+
+  get nowUs(): number {
+    return this.cluster.conductor.now;
+  }
+
+  get traceHash(): string {
+    return this.cluster.conductor.traceHash;
+  }
+
+  // ---- running ----
+
+  /**
+   * Runs to `untilUs`, performing the scenario's actions at their places. With `shouldYield` it
+   * may stop early (returns false) so a UI keeps its frames; call again to go on.
+   */
+  async runTo(untilUs: number, shouldYield?: () => boolean): Promise<boolean> {
+    const c = this.cluster.conductor;
+    for (;;) {
+      const next = this.pending[0];
+      if (!next || next.atUs > untilUs) break;
+      if (!(await this.reach(next, shouldYield))) return false;
+      this.pending.shift();
+      await performAction(next, this.actionCtx);
+    }
+    return c.runUntil(untilUs, shouldYield);
+  }
+
+  /** Runs to the exact place of `a`; false if it yielded first. */
+  private async reach(a: Action, shouldYield?: () => boolean): Promise<boolean> {
+    const c = this.cluster.conductor;
+    const after = typeof a.afterEvents === 'number' ? a.afterEvents : undefined;
+    if (after === undefined) return c.runUntil(a.atUs, shouldYield);
+    let n = 0;
+    while (c.eventsProcessed < after) {
+      const head = c.nextEventAtUs();
+      if (head === undefined || head > a.atUs) break; // the run ended early: act at its time
+      await c.step();
+      if (shouldYield && ++n % 64 === 0 && shouldYield()) return false;
+    }
+    if (c.eventsProcessed > after) {
+      throw new Error(
+        `replay diverged: action ${a.kind} was taken after event ${after}, but ${c.eventsProcessed} have run`,
+      );
+    }
+    // Live, the action came after exactly these events, with the clock perhaps moved on past the
+    // last of them (paused): move it without running anything else.
+    c.advanceClockTo(a.atUs);
+    return true;
+  }
+
+  /** Processes exactly one event (or the action due at this place); false when nothing is left. */
+  async step(): Promise<boolean> {
+    const c = this.cluster.conductor;
+    const next = this.pending[0];
+    const head = c.nextEventAtUs();
+    const due =
+      next &&
+      (next.afterEvents === c.eventsProcessed ||
+        (next.afterEvents === undefined && (head === undefined || head > next.atUs)));
+    if (next && due) {
+      if (next.afterEvents === undefined) await c.runUntil(next.atUs);
+      else c.advanceClockTo(next.atUs);
+      this.pending.shift();
+      await performAction(next, this.actionCtx);
+      return true;
+    }
+    return c.step();
+  }
+
+  /** When the next event is due (undefined: nothing scheduled). */
+  nextEventAtUs(): number | undefined {
+    return this.cluster.conductor.nextEventAtUs();
+  }
+
+  // ---- acting ----
+
+  /** Performs a user action now and records it in the scenario, at this exact place. */
+  async act(action: { kind: string; [arg: string]: unknown }): Promise<void> {
+    const c = this.cluster.conductor;
+    const a: Action = { ...action, atUs: c.now, afterEvents: c.eventsProcessed };
+    checkActions([a]);
+    this.scenario.actions.push(a);
+    await performAction(a, this.actionCtx);
+  }
+
+  /** The quick client: a request to `node`, answered through `onDone`. Not part of the scenario. */
+  request(node: number, request: ClientRequest, onDone: (r: ClientResponse) => void): void {
+    this.send(node, QUICK_CLIENT, `quick:${request.method}`, request, onDone);
+  }
+
+  /**
+   * The scenario as it stands, with the viewer's cursor: what a share link carries. A cursor at
+   * the head of the run also records how many events have run, to be exact between events of the
+   * same microsecond.
+   */
+  toScenario(cursorUs: number): Scenario {
+    const c = this.cluster.conductor;
+    const out: Scenario = { ...this.scenario, actions: [...this.scenario.actions], cursorUs };
+    if (cursorUs === c.now) out.cursorEvents = c.eventsProcessed;
+    else delete out.cursorEvents;
+    return out;
+  }
+
+  summary(): RunMetrics {
+    const starts = this.scenario.workloads.map((w) => Math.round(w.startMs * 1000));
+    return this.metrics.summary(this.nowUs - Math.min(this.nowUs, ...starts));
+  }
+
+  async dispose(): Promise<void> {
+    await this.cluster.host.close();
+  }
+
+  // ---- clients ----
+
+  private send(
+    node: number,
+    clientId: number,
+    kind: string,
+    request: ClientRequest,
+    onDone?: (r: ClientResponse) => void,
+  ): void {
+    const requestId = this.nextRequestId++;
+    const entry: Inflight = { kind, sentUs: this.nowUs, method: request.method };
+    if (onDone) entry.onDone = onDone;
+    this.inflight.set(`${clientId}/${requestId}`, entry);
+    this.cluster.conductor.request(node, clientId, requestId, request);
+  }
+
+  private onResponse(r: {
+    clientId: number;
+    requestId: number;
+    response: ClientResponse;
+    atUs: number;
+  }): void {
+    const key = `${r.clientId}/${r.requestId}`;
+    const op = this.inflight.get(key);
+    if (!op) return;
+    this.inflight.delete(key);
+    const error = r.response.ok ? undefined : r.response.error.message;
+    this.metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);
+    if (!r.response.ok && WRITE_METHODS.has(op.method as ClientRequest['method']))
+      this.metrics.recordFailedProposal();
+    op.onDone?.(r.response);
+  }
+
+  private startWorkloads(): void {
+    const c = this.cluster.conductor;
+    const nodes = () => c.nodeIds();
+    this.scenario.workloads.forEach((spec, w) => {
+      const gen = new WorkloadGenerator(spec, this.scenario.seed, w, nodes);
+      const startUs = Math.round(spec.startMs * 1000);
+      const stopUs =
+        spec.stopMs === undefined ? Number.MAX_SAFE_INTEGER : Math.round(spec.stopMs * 1000);
+      const running = () => c.now < stopUs;
+      if (spec.mode === 'open') {
+        const arrive = () => {
+          if (!running()) return;
+          const op = gen.nextOp();
+          this.send(gen.pickNode(), 1000 + 1000 * w, op.kind, op.request);
+          c.at(c.now + gen.nextGapUs(), 'arrival', arrive);
+        };
+        c.at(startUs + gen.nextGapUs(), 'arrival', arrive);
+      } else {
+        for (let k = 0; k < spec.concurrency; k++) {
+          const clientId = 1000 + 1000 * w + k + 1;
+          const next = () => {
+            if (!running()) return;
+            const op = gen.nextOp();
+            this.send(gen.pickNode(), clientId, op.kind, op.request, () => next());
+          };
+          c.at(startUs, 'client-start', next);
+        }
+      }
+    });
+  }
+}

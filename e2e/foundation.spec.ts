@@ -11,7 +11,7 @@ test('serves the built app cross-origin isolated with a strict Content-Security-
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
 
-  const response = await page.goto('/');
+  const response = await page.goto('/?system-check');
   expect(response?.status()).toBe(200);
   const headers = response!.headers();
   expect(headers['cross-origin-opener-policy']).toBe('same-origin');
@@ -36,7 +36,7 @@ test('serves the built app cross-origin isolated with a strict Content-Security-
 });
 
 test('the CSP refuses an injected inline script', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?system-check');
   const outcome = await page.evaluate(async () => {
     const violation = new Promise<string>((resolve) => {
       document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), {
@@ -59,7 +59,7 @@ test('the CSP refuses an injected inline script', async ({ page }) => {
 test('a module worker round-trips a record through IndexedDB, and it survives a reload', async ({
   page,
 }) => {
-  await page.goto('/');
+  await page.goto('/?system-check');
   const status = page.getByTestId('disk-status');
   await expect(status).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('boot-count')).toHaveText('1');

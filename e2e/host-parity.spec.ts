@@ -9,7 +9,7 @@ test('the same scenario and seed give the same trace hash in-process and in work
   page.on('pageerror', (e) => errors.push(e.message));
   const nodeWorkers: string[] = [];
   page.on('worker', (w) => w.url().includes('node.worker') && nodeWorkers.push(w.url()));
-  await page.goto('/');
+  await page.goto('/?system-check');
   const status = page.getByTestId('parity-status');
   await expect(status).not.toHaveAttribute('data-status', 'running', { timeout: 60_000 });
   await expect(status).toHaveAttribute('data-status', 'ok');

@@ -380,12 +380,14 @@ export class EtcdServer {
   private advanceTo(nowUs: number): void {
     this.nowUs = nowUs;
     this.backend.advanceTo(nowUs);
+    // (This runs on every input: splice only when something is due, not an empty array each time.)
     let due = 0;
     while (due < this.delayed.length && this.delayed[due]!.atUs <= nowUs) due++;
-    for (const d of this.delayed.splice(0, due)) this.emit(d.item);
+    if (due > 0) for (const d of this.delayed.splice(0, due)) this.emit(d.item);
     let authed = 0;
     while (authed < this.authQueue.length && this.authQueue[authed]!.readyUs <= nowUs) authed++;
-    for (const a of this.authQueue.splice(0, authed)) this.handle(a.waiter, a.request);
+    if (authed > 0)
+      for (const a of this.authQueue.splice(0, authed)) this.handle(a.waiter, a.request);
   }
 
   /** Runs one store operation and says when its backend transaction completes. */
@@ -704,13 +706,15 @@ export class EtcdServer {
     }
     if (lead !== this.lead) {
       this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
-      const hadLeader = this.lead !== 0;
       this.lead = lead;
-      // etcd's linearizableReadLoop answers the reads in flight with "leader changed".
-      if (hadLeader && this.readRound && this.readRound.index === undefined) {
+      // etcd 3.4's linearizableReadLoop answers the reads in flight with "leader changed" when a
+      // new leader becomes known (from none too: a ReadIndex sent with no leader was dropped by
+      // raft and would otherwise wait for the request timeout).
+      if (lead !== 0 && this.readRound && this.readRound.index === undefined) {
         const round = this.readRound;
         this.readRound = undefined;
         for (const r of round.reads) this.fail(r, serverError('LeaderChanged'));
+        this.startReadRound(); // reads queued meanwhile go in the next round
       }
     }
   }
@@ -888,12 +892,15 @@ export class EtcdServer {
         this.fail(w, serverError('Timeout'));
       }
     }
-    const expired = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs <= this.nowUs);
-    this.leaderWaits = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs > this.nowUs);
-    for (const lw of expired) {
-      if (lw.onTimeout === 'answer')
-        this.respond(lw.waiter, { header: this.header(), transferredTo: 0 });
-      else this.fail(lw.waiter, serverError('TimeoutLeaderTransfer'));
+    if (this.leaderWaits.length > 0) {
+      // (Guarded: this runs on every tick and wake, and there is rarely a leader wait.)
+      const expired = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs <= this.nowUs);
+      this.leaderWaits = this.leaderWaits.filter((lw) => lw.waiter.deadlineUs > this.nowUs);
+      for (const lw of expired) {
+        if (lw.onTimeout === 'answer')
+          this.respond(lw.waiter, { header: this.header(), transferredTo: 0 });
+        else this.fail(lw.waiter, serverError('TimeoutLeaderTransfer'));
+      }
     }
     for (const [id, w] of this.waiters) {
       if (w.deadlineUs <= this.nowUs) {
@@ -913,15 +920,20 @@ export class EtcdServer {
   private flush(): ServerOutput {
     const out = this.out;
     this.out = emptyOutput();
-    const deadlines = [...this.waiters.values()].map((w) => w.deadlineUs);
-    if (this.readRound) deadlines.push(...this.readRound.reads.map((r) => r.deadlineUs));
-    if (this.delayed[0]) deadlines.push(this.delayed[0].atUs);
-    if (this.authQueue[0]) deadlines.push(this.authQueue[0].readyUs);
-    for (const w of this.forwarded.values()) deadlines.push(w.deadlineUs);
-    for (const lw of this.leaderWaits) deadlines.push(lw.waiter.deadlineUs);
+    // The earliest deadline of anything waiting. A running minimum rather than an array of every
+    // deadline: this runs once per input, on every node.
+    let wake = Infinity;
+    for (const w of this.waiters.values()) if (w.deadlineUs < wake) wake = w.deadlineUs;
+    if (this.readRound) {
+      for (const r of this.readRound.reads) if (r.deadlineUs < wake) wake = r.deadlineUs;
+    }
+    if (this.delayed[0] && this.delayed[0].atUs < wake) wake = this.delayed[0].atUs;
+    if (this.authQueue[0] && this.authQueue[0].readyUs < wake) wake = this.authQueue[0].readyUs;
+    for (const w of this.forwarded.values()) if (w.deadlineUs < wake) wake = w.deadlineUs;
+    for (const lw of this.leaderWaits) if (lw.waiter.deadlineUs < wake) wake = lw.waiter.deadlineUs;
     const backendDue = this.backend.nextDeadlineUs();
-    if (backendDue !== undefined) deadlines.push(backendDue);
-    if (deadlines.length > 0) out.wakeAtUs = Math.min(...deadlines);
+    if (backendDue !== undefined && backendDue < wake) wake = backendDue;
+    if (wake !== Infinity) out.wakeAtUs = wake;
     return out;
   }
 

@@ -34,6 +34,15 @@ export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
   }));
 }
 
+/** What a client sees when it dials a member that is down. */
+export function refused(node: number): ClientResponse {
+  return {
+    ok: false,
+    method: 'status',
+    error: { message: `n${node} is down: connection refused`, code: 14 },
+  };
+}
+
 export interface Cluster {
   conductor: Conductor<PeerMessage, ClientRequest, ClientResponse>;
   host: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
@@ -59,6 +68,8 @@ export interface ClusterOptions {
   /** Keep every trace record in memory (tests, the UI); off for long benchmarks. */
   keepTrace?: boolean;
   onTrace?: (r: TraceRecord) => void;
+  /** Requests that reached a member that was down: the client is refused. */
+  onRequestLost?: (r: { clientId: number; requestId: number; node: number; atUs: number }) => void;
   /** Responses to clients other than the built-in one (client id 0): workloads, actions. */
   onResponse?: (r: {
     clientId: number;
@@ -99,6 +110,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       const done = waiting.get(r.requestId);
       waiting.delete(r.requestId);
       done?.(r.response);
+    },
+    onRequestLost: (r) => {
+      if (r.clientId === CLIENT) {
+        const done = waiting.get(r.requestId);
+        waiting.delete(r.requestId);
+        done?.(refused(r.node));
+      } else opts.onRequestLost?.(r);
     },
     onTrace: (r) => {
       if (opts.keepTrace) trace.push(r);

@@ -43,6 +43,8 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
     atUs: number;
     node: number;
   }) => void;
+  /** Called when a client's request reaches a member that is down (the client is refused). */
+  onRequestLost?: (r: { clientId: number; requestId: number; node: number; atUs: number }) => void;
   /** Called with every trace record as it is made (the UI's feed, the checkers). */
   onTrace?: (r: TraceRecord) => void;
 }
@@ -336,6 +338,13 @@ export class Conductor<M extends Envelope, Req, Res> {
             node: e.node,
             clientId: e.clientId,
             requestId: e.requestId,
+          });
+          // A client dialing a down member is refused at once, as a real connection would be.
+          this.opts.onRequestLost?.({
+            clientId: e.clientId,
+            requestId: e.requestId,
+            node: e.node,
+            atUs: this.nowUs,
           });
           return;
         }

@@ -98,3 +98,16 @@ describe('Session', () => {
     expect(a.afterEvents).toBe(s.cluster.conductor.eventsProcessed);
   });
 });
+
+describe('Session answers', () => {
+  it('tells its listener the answer to every request an action made', async () => {
+    const s = await Session.start(base());
+    await s.runTo(2_000_000);
+    const answers: string[] = [];
+    s.onActionAnswer = (method, r) => answers.push(`${method}:${r.ok}`);
+    await s.act({ kind: 'put', node: 1, key: 'a', value: 'b' });
+    await s.act({ kind: 'get', node: 2, key: 'a' });
+    await s.runTo(3_000_000);
+    expect(answers).toEqual(['put:true', 'range:true']);
+  });
+});

@@ -9,16 +9,15 @@ import { WRITE_METHODS } from '../server/requests';
 import type { PeerMessage } from '../server/peer';
 import type { Action, Scenario } from '../scenario/schema';
 import { checkActions, performAction, type ActionContext } from './actions';
-import { startCluster, type Cluster } from './cluster';
+import { refused, startCluster, type Cluster } from './cluster';
 import type { TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
 import { MetricsRecorder, type RunMetrics } from './metrics';
 import { Timeline } from './timeline';
 import { WorkloadGenerator } from './workload';
 
-/** Client ids: 1 for actions, 2 for the quick client, 1000 + 1000 * workload + n for workloads. */
+/** Client ids: 1 for actions, 1000 + 1000 * workload + n for workloads. */
 const ACTION_CLIENT = 1;
-const QUICK_CLIENT = 2;
 
 export interface SessionOptions {
   host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
@@ -37,9 +36,12 @@ export class Session {
   readonly metrics: MetricsRecorder;
   /** Actions of the scenario not yet performed, in order. */
   private pending: Action[];
-  private readonly inflight = new Map<string, Inflight>();
+  /** Requests sent and not yet answered, by `clientId/requestId`. */
+  readonly inflight = new Map<string, Inflight>();
   private nextRequestId = 1;
   private readonly actionCtx: ActionContext;
+  /** Hears the answer to every request an action made (the quick client bar shows them). */
+  onActionAnswer: ((method: ClientRequest['method'], response: ClientResponse) => void) | undefined;
 
   private constructor(
     readonly scenario: Scenario,
@@ -53,7 +55,10 @@ export class Session {
     this.actionCtx = {
       cluster,
       send: (node, request, onDone) =>
-        this.send(node, ACTION_CLIENT, `action:${request.method}`, request, onDone),
+        this.send(node, ACTION_CLIENT, `action:${request.method}`, request, (r) => {
+          onDone?.(r);
+          this.onActionAnswer?.(request.method, r);
+        }),
     };
   }
 
@@ -75,6 +80,12 @@ export class Session {
         opts.onTrace?.(r);
       },
       onResponse: (r) => holder.session?.onResponse(r),
+      onRequestLost: (r) => {
+        const op = holder.session?.inflight.get(`${r.clientId}/${r.requestId}`);
+        const response = refused(r.node);
+        if (op) response.method = op.method as ClientRequest['method'];
+        holder.session?.onResponse({ ...r, response });
+      },
     });
     const session = new Session(scenario, cluster, timeline, metrics);
     holder.session = session;
@@ -194,11 +205,6 @@ export class Session {
     checkActions([a]);
     this.scenario.actions.push(a);
     await performAction(a, this.actionCtx);
-  }
-
-  /** The quick client: a request to `node`, answered through `onDone`. Not part of the scenario. */
-  request(node: number, request: ClientRequest, onDone: (r: ClientResponse) => void): void {
-    this.send(node, QUICK_CLIENT, `quick:${request.method}`, request, onDone);
   }
 
   /**

@@ -5,6 +5,7 @@
 // the whole run; messages are kept with their send and delivery times, so a message's place on
 // its link is an interpolation.
 import type { TraceRecord } from './conductor';
+import { TraceHasher } from './trace-hash';
 
 export type Liveness = 'up' | 'down' | 'paused';
 export type RaftRole = 'StateFollower' | 'StatePreCandidate' | 'StateCandidate' | 'StateLeader';
@@ -291,6 +292,17 @@ export class Timeline {
       else hi = mid;
     }
     return lo - 1;
+  }
+
+  /**
+   * The trace hash of the run up to and including `tUs`: what a run replayed to that time
+   * reports. (The records are the very objects the conductor hashed, in order.)
+   */
+  traceHashAt(tUs: number): string {
+    const h = new TraceHasher();
+    const end = this.indexAfter(tUs);
+    for (let i = 0; i < end; i++) h.add(this.records[i]!);
+    return h.digest();
   }
 
   /** Records in [fromUs, toUs], oldest first, at most `limit` of the newest. */

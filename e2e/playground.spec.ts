@@ -1,0 +1,190 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// The playground as a new user meets it: a real cluster in real workers with IndexedDB disks.
+
+const leader = (page: Page) =>
+  page.locator('[data-testid^="node-"][data-role="StateLeader"][data-liveness="up"]');
+
+async function openPlayground(page: Page, path = '/') {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(path);
+  return errors;
+}
+
+test('opens on an elected cluster, and the nodes say who they are', async ({ page }) => {
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const name = await leader(page).getAttribute('aria-label');
+  expect(name).toMatch(/^n\d, leader, term \d+$/);
+  await expect(page.getByRole('button', { name: /^link n1 to n2, connected$/ })).toBeVisible();
+  await expect(page.getByText('trace hash')).toBeVisible();
+  await expect(page.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{16}$/);
+  await page.screenshot({ path: 'test-results/screenshots/playground.png' });
+  expect(errors).toEqual([]);
+});
+
+test('steps through events one at a time', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const before = await page.getByTestId('sim-time').textContent();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('sim-time')).not.toHaveText(before ?? '');
+});
+
+test('partitioning the leader away elects a new leader in a higher term', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4x' });
+  const old = leader(page);
+  const oldId = Number((await old.getAttribute('data-testid'))!.replace('node-', ''));
+  const oldTerm = Number(await old.getAttribute('data-term'));
+  for (const other of [1, 2, 3].filter((n) => n !== oldId)) {
+    const [a, b] = [Math.min(oldId, other), Math.max(oldId, other)];
+    await page.getByTestId(`link-${a}-${b}`).click();
+    await expect(page.getByTestId(`link-${a}-${b}`)).toHaveAttribute(
+      'aria-label',
+      `link n${a} to n${b}, cut`,
+    );
+  }
+  await expect
+    .poll(
+      async () => {
+        for (const n of [1, 2, 3].filter((x) => x !== oldId)) {
+          const el = page.getByTestId(`node-${n}`);
+          if ((await el.getAttribute('data-role')) === 'StateLeader')
+            return Number(await el.getAttribute('data-term'));
+        }
+        return 0;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(oldTerm);
+});
+
+test('a crashed node restarts from its IndexedDB disk and catches up', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4x' });
+  const follower = page.locator('[data-testid^="node-"][data-role="StateFollower"]').first();
+  const id = (await follower.getAttribute('data-testid'))!.replace('node-', '');
+  await follower.click();
+  await page.getByRole('button', { name: 'Crash' }).click();
+  await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-liveness', 'down');
+  // A request to the crashed node is refused at once, as etcd's client would see it.
+  await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${id}` });
+  await page.getByRole('button', { name: 'Put' }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(
+    `put failed: n${id} is down: connection refused`,
+  );
+  const up = (await leader(page).getAttribute('data-testid'))!.replace('node-', '');
+  await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${up}` });
+  await page.getByRole('textbox', { name: 'Key' }).fill('during-crash');
+  await page.getByRole('button', { name: 'Put' }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(/put ok \(revision \d+\)/, {
+    timeout: 10_000,
+  });
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-liveness', 'up');
+  await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${id}` });
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Get (serializable)' }).click();
+        return page.getByTestId('client-answer').textContent();
+      },
+      { timeout: 15_000 },
+    )
+    .toMatch(/^during-crash = hello/);
+});
+
+test('writes and reads a key, shown as text', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('textbox', { name: 'Key' }).fill('<b>k</b>');
+  await page.getByRole('textbox', { name: 'Value' }).fill('<img src=x onerror=alert(1)>');
+  await page.getByRole('button', { name: 'Put' }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Get', exact: true }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(
+    '<b>k</b> = <img src=x onerror=alert(1)> (revision 2)',
+    {
+      timeout: 10_000,
+    },
+  );
+  expect(await page.locator('.answer img, .answer b').count()).toBe(0);
+});
+
+test('a copied link opens elsewhere on the same trace hash and the same cluster', async ({
+  page,
+  browser,
+}) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('textbox', { name: 'Key' }).fill('shared');
+  await page.getByRole('button', { name: 'Put' }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page).toHaveURL(/#.+/);
+  const url = page.url();
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const roles = await page
+    .locator('[data-testid^="node-"]')
+    .evaluateAll((els) =>
+      els.map(
+        (e) =>
+          `${e.getAttribute('data-testid')}:${e.getAttribute('data-role')}:${e.getAttribute('data-term')}`,
+      ),
+    );
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await page2.goto(url);
+  await expect(page2.getByTestId('trace-hash')).toHaveText(hash ?? '', { timeout: 15_000 });
+  const roles2 = await page2
+    .locator('[data-testid^="node-"]')
+    .evaluateAll((els) =>
+      els.map(
+        (e) =>
+          `${e.getAttribute('data-testid')}:${e.getAttribute('data-role')}:${e.getAttribute('data-term')}`,
+      ),
+    );
+  expect(roles2).toEqual(roles);
+  await other.close();
+});
+
+for (const [what, fragment, message] of [
+  ['mangled', '#%%%not-a-scenario', /not valid base64url/],
+  ['truncated', '#q1ZKzs8tyM9LzSvJz', /damaged or cut short|not valid base64url/],
+  ['future-version', null, /made by a newer raftlab/],
+] as const) {
+  test(`a ${what} link says so and opens a working default cluster`, async ({ page }) => {
+    let frag: string = fragment ?? '';
+    if (fragment === null) {
+      await page.goto('/?system-check');
+      // Build a version-2 scenario link in the page with the platform's own CompressionStream.
+      frag = await page.evaluate(async () => {
+        const json = new TextEncoder().encode(JSON.stringify({ version: 2, seed: 1 }));
+        const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+        const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+        let bin = '';
+        for (const b of bytes) bin += String.fromCharCode(b);
+        return '#' + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      });
+    }
+    const errors = await openPlayground(page, `/${frag}`);
+    await expect(page.getByTestId('banner')).toHaveText(message, { timeout: 10_000 });
+    await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+}
+
+test('an oversized link says so', async ({ page }) => {
+  await openPlayground(page, `/#${'A'.repeat(1_600_000)}`);
+  await expect(page.getByTestId('banner')).toHaveText(/raftlab opens links of up to/, {
+    timeout: 10_000,
+  });
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+});

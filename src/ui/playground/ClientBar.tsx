@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { act } from './actions';
+import { usePlayground } from './store';
+
+/** Put a key, get a key (linearizable or serializable) against a chosen node. */
+export function ClientBar() {
+  const session = usePlayground((s) => s.session);
+  const quick = usePlayground((s) => s.quick);
+  usePlayground((s) => s.tick);
+  const [node, setNode] = useState(1);
+  const [key, setKey] = useState('greeting');
+  const [value, setValue] = useState('hello');
+  const ids = session?.cluster.conductor.nodeIds() ?? [];
+  return (
+    <section className="panel" aria-labelledby="client-title">
+      <h2 id="client-title">Client</h2>
+      <form className="client" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Node{' '}
+          <select value={node} onChange={(e) => setNode(Number(e.target.value))}>
+            {ids.map((id) => (
+              <option key={id} value={id}>
+                n{id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Key <input value={key} onChange={(e) => setKey(e.target.value)} maxLength={256} />
+        </label>
+        <label>
+          Value <input value={value} onChange={(e) => setValue(e.target.value)} maxLength={1024} />
+        </label>
+        <div className="buttons">
+          <button
+            type="button"
+            disabled={!session || key === ''}
+            onClick={() => void act({ kind: 'put', node, key, value })}
+          >
+            Put
+          </button>
+          <button
+            type="button"
+            disabled={!session || key === ''}
+            onClick={() => void act({ kind: 'get', node, key })}
+          >
+            Get
+          </button>
+          <button
+            type="button"
+            disabled={!session || key === ''}
+            onClick={() => void act({ kind: 'get', node, key, serializable: true })}
+          >
+            Get (serializable)
+          </button>
+        </div>
+      </form>
+      <p
+        className={quick?.ok === false ? 'answer error' : 'answer'}
+        data-testid="client-answer"
+        aria-live="polite"
+      >
+        {quick?.text ?? ''}
+      </p>
+    </section>
+  );
+}

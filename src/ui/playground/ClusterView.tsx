@@ -1,0 +1,243 @@
+import { arc } from 'd3';
+import { useMemo } from 'react';
+import type { MessageView, NodeView } from '../../sim/timeline';
+import { messageProgress } from '../../sim/timeline';
+import { act } from './actions';
+import {
+  NODE_RADIUS,
+  VIEW_SIZE,
+  alongLink,
+  laneOffset,
+  linkStatesAt,
+  ringPositions,
+  type LinkState,
+  type Point,
+} from './geometry';
+import { usePlayground } from './store';
+
+const ROLE_LABEL: Record<NodeView['role'], string> = {
+  StateLeader: 'leader',
+  StateCandidate: 'candidate',
+  StatePreCandidate: 'pre-candidate',
+  StateFollower: 'follower',
+};
+
+export function messageClass(type: string): string {
+  if (type.startsWith('MsgApp')) return 'msg-app';
+  if (type.startsWith('MsgHeartbeat')) return 'msg-heartbeat';
+  if (type.startsWith('MsgPreVote')) return 'msg-prevote';
+  if (type.startsWith('MsgVote')) return 'msg-vote';
+  if (type.startsWith('MsgReadIndex')) return 'msg-readindex';
+  if (type.startsWith('MsgSnap')) return 'msg-snap';
+  if (type === 'MsgTimeoutNow') return 'msg-timeoutnow';
+  return 'msg-other';
+}
+
+function nodeLabel(n: NodeView): string {
+  const state =
+    n.liveness === 'down' ? 'crashed' : n.liveness === 'paused' ? 'paused' : ROLE_LABEL[n.role];
+  return `n${n.id}, ${state}, term ${n.term}`;
+}
+
+const timerArc = arc<{ endAngle: number }>()
+  .innerRadius(NODE_RADIUS + 3)
+  .outerRadius(NODE_RADIUS + 7)
+  .startAngle(0);
+
+function NodeGlyph({
+  n,
+  at,
+  selected,
+  electionUs,
+  viewUs,
+}: {
+  n: NodeView;
+  at: Point;
+  selected: boolean;
+  electionUs: number;
+  viewUs: number;
+}) {
+  const cls =
+    n.liveness !== 'up'
+      ? `node node-${n.liveness}`
+      : `node node-${ROLE_LABEL[n.role].replace(' ', '-')}`;
+  const timer =
+    n.liveness === 'up' && n.role !== 'StateLeader'
+      ? Math.max(0, Math.min(1, (viewUs - n.timerStartUs) / electionUs))
+      : 0;
+  const select = () => usePlayground.getState().set({ selectedNode: selected ? null : n.id });
+  return (
+    <g
+      className={selected ? `${cls} selected` : cls}
+      transform={`translate(${at.x},${at.y})`}
+      role="button"
+      tabIndex={0}
+      aria-label={nodeLabel(n)}
+      aria-pressed={selected}
+      data-testid={`node-${n.id}`}
+      data-role={n.role}
+      data-term={n.term}
+      data-liveness={n.liveness}
+      onClick={select}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          select();
+        }
+      }}
+    >
+      <circle r={NODE_RADIUS} />
+      {timer > 0 && (
+        <path className="election-timer" d={timerArc({ endAngle: timer * 2 * Math.PI }) ?? ''} />
+      )}
+      <text className="node-id" y={-6}>
+        n{n.id}
+      </text>
+      <text className="node-term" y={12}>
+        term {n.term}
+      </text>
+      <text className="node-index" y={NODE_RADIUS + 20}>
+        commit {n.commit} · applied {n.applied}
+      </text>
+    </g>
+  );
+}
+
+function Link({
+  a,
+  b,
+  pa,
+  pb,
+  state,
+}: {
+  a: number;
+  b: number;
+  pa: Point;
+  pb: Point;
+  state: LinkState;
+}) {
+  const toggle = (oneWay: boolean) => {
+    const kind = state === 'connected' ? 'cut' : 'heal';
+    void act({ kind, from: a, to: b, oneWay });
+  };
+  // A thin line has no height to click (or for Chromium to call visible) when it is horizontal:
+  // a transparent band around it is the button; the line is what shows.
+  const dx = pb.x - pa.x;
+  const dy = pb.y - pa.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const nx = (-dy / len) * 9;
+  const ny = (dx / len) * 9;
+  const band = [
+    [pa.x + nx, pa.y + ny],
+    [pb.x + nx, pb.y + ny],
+    [pb.x - nx, pb.y - ny],
+    [pa.x - nx, pa.y - ny],
+  ]
+    .map((p) => p.join(','))
+    .join(' ');
+  return (
+    <g
+      className={`link link-${state.replace(/ /g, '-')}`}
+      role="button"
+      tabIndex={0}
+      aria-label={`link n${a} to n${b}, ${state}`}
+      data-testid={`link-${a}-${b}`}
+      onClick={(e) => toggle(e.shiftKey)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          toggle(e.shiftKey);
+        }
+      }}
+    >
+      <title>
+        {state === 'connected'
+          ? 'Click to cut this link; shift-click to cut '
+          : 'Click to heal; shift-click: '}
+        n{a} → n{b}
+        {state === 'connected' ? ' only' : ''}
+      </title>
+      <polygon className="link-hit" points={band} />
+      <line x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} />
+    </g>
+  );
+}
+
+function Message({ m, pos, viewUs }: { m: MessageView; pos: Map<number, Point>; viewUs: number }) {
+  const a = pos.get(m.from);
+  const b = pos.get(m.to);
+  if (!a || !b) return null;
+  const p = alongLink(a, b, messageProgress(m, viewUs));
+  const off = laneOffset(a, b);
+  const dying = m.droppedUs !== undefined;
+  return (
+    <circle
+      className={`msg ${messageClass(m.type)}${dying ? ' msg-dying' : ''}`}
+      cx={p.x + off.x}
+      cy={p.y + off.y}
+      r={dying ? 7 : 5}
+      data-msg-type={m.type}
+    >
+      <title>
+        {m.type} n{m.from} → n{m.to}
+        {dying ? ` (dropped: ${m.dropReason})` : ''}
+      </title>
+    </circle>
+  );
+}
+
+export function ClusterView() {
+  const session = usePlayground((s) => s.session);
+  const viewUs = usePlayground((s) => s.viewUs);
+  usePlayground((s) => s.tick); // re-render when the run moves (members can be added)
+  const selected = usePlayground((s) => s.selectedNode);
+  const idsKey = (session?.cluster.conductor.nodeIds() ?? []).join(',');
+  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split(',').map(Number)), [idsKey]);
+  const pos = useMemo(() => ringPositions(ids), [ids]);
+  if (!session) return <div className="cluster-loading">Starting the cluster…</div>;
+  const nodes = session.timeline.nodesAt(viewUs);
+  const messages = session.timeline.messagesAt(viewUs);
+  const linkState = linkStatesAt(session.scenario.actions, viewUs);
+  const electionUs = session.scenario.settings.electionTimeoutMs * 1000;
+  const links: [number, number][] = [];
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i + 1; j < ids.length; j++) links.push([ids[i]!, ids[j]!]);
+  return (
+    <svg
+      className="cluster"
+      viewBox={`0 0 ${VIEW_SIZE} ${VIEW_SIZE}`}
+      role="group"
+      aria-label="The cluster"
+    >
+      <g className="links">
+        {links.map(([a, b]) => (
+          <Link
+            key={`${a}-${b}`}
+            a={a}
+            b={b}
+            pa={pos.get(a)!}
+            pb={pos.get(b)!}
+            state={linkState(a, b)}
+          />
+        ))}
+      </g>
+      <g className="messages" aria-hidden="true">
+        {messages.map((m) => (
+          <Message key={`${m.msgId}-${m.deliverUs}`} m={m} pos={pos} viewUs={viewUs} />
+        ))}
+      </g>
+      <g className="nodes">
+        {nodes.map((n) => (
+          <NodeGlyph
+            key={n.id}
+            n={n}
+            at={pos.get(n.id) ?? { x: 0, y: 0 }}
+            selected={selected === n.id}
+            electionUs={electionUs}
+            viewUs={viewUs}
+          />
+        ))}
+      </g>
+    </svg>
+  );
+}

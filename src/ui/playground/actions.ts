@@ -1,0 +1,76 @@
+// What the person does to the run. Acting at the head of the run records the action there; acting
+// while looking at the past forks the run from that moment: the scenario up to the view time is
+// replayed on fresh workers, and the action happens there.
+import type { ClientRequest, ClientResponse } from '../../server/requests';
+import { exclusive } from './exclusive';
+import { closeSession, openSession } from './useSession';
+import { usePlayground } from './store';
+
+const text = new TextDecoder();
+
+function describeAnswer(method: ClientRequest['method'], r: ClientResponse): string {
+  if (!r.ok) return `${method} failed: ${r.error.message}`;
+  const body = r.body as {
+    header: { revision: number };
+    kvs?: { key: Uint8Array; value: Uint8Array }[];
+  };
+  if (method === 'range') {
+    const kv = body.kvs?.[0];
+    return kv
+      ? `${text.decode(kv.key)} = ${text.decode(kv.value)} (revision ${body.header.revision})`
+      : `not found (revision ${body.header.revision})`;
+  }
+  return `${method} ok (revision ${body.header.revision})`;
+}
+
+export function act(action: { kind: string; [arg: string]: unknown }): Promise<void> {
+  return exclusive(() => actNow(action));
+}
+
+async function actNow(action: { kind: string; [arg: string]: unknown }): Promise<void> {
+  const st = usePlayground.getState();
+  let s = st.session;
+  if (!s || st.busy) return;
+  st.set({ busy: true });
+  try {
+    if (st.viewUs < s.nowUs) {
+      const past = s.toScenario(st.viewUs);
+      past.actions = past.actions.filter((a) => a.atUs <= st.viewUs);
+      const forked = await openSession(past);
+      await closeSession(s);
+      s = forked;
+      usePlayground.getState().set({ session: s, viewUs: s.nowUs });
+    }
+    s.onActionAnswer = (method, r) => {
+      usePlayground.getState().set({ quick: { text: describeAnswer(method, r), ok: r.ok } });
+    };
+    await s.act(action);
+  } catch (err) {
+    usePlayground
+      .getState()
+      .set({ banner: `That did not work: ${err instanceof Error ? err.message : String(err)}` });
+  } finally {
+    const cur = usePlayground.getState();
+    cur.set({ busy: false, tick: cur.tick + 1 });
+  }
+}
+
+/** One event forward: the next recorded one when looking at the past, else a new one. */
+export function stepEvent(): Promise<void> {
+  return exclusive(stepNow);
+}
+
+async function stepNow(): Promise<void> {
+  const st = usePlayground.getState();
+  const s = st.session;
+  if (!s || st.busy) return;
+  st.set({ playing: false });
+  if (st.viewUs < s.nowUs) {
+    const i = s.timeline.indexAfter(st.viewUs);
+    const next = s.timeline.record(i);
+    if (next) st.set({ viewUs: next.atUs });
+    return;
+  }
+  await s.step();
+  usePlayground.getState().set({ viewUs: s.nowUs, tick: st.tick + 1 });
+}

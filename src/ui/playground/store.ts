@@ -1,0 +1,48 @@
+// The playground's state: one zustand store. The simulation itself lives in the Session; the
+// store holds what the view needs to know about it and a `tick` counter that moves whenever the
+// session does, so components re-render from the session's timeline.
+import { create } from 'zustand';
+import type { Session } from '../../sim/session';
+
+export const SPEEDS = [0.001, 0.01, 0.05, 0.1, 0.25, 1, 4, 16, 100, Infinity] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+export interface QuickResult {
+  text: string;
+  ok: boolean;
+}
+
+export interface PlaygroundState {
+  session: Session | null;
+  /** The simulated time the view shows (may be behind the head of the run). */
+  viewUs: number;
+  playing: boolean;
+  speed: Speed;
+  selectedNode: number | null;
+  banner: string | null;
+  quick: QuickResult | null;
+  /** Bumped whenever the session moves, so views derived from it re-render. */
+  tick: number;
+  busy: boolean;
+  set(patch: Partial<PlaygroundState>): void;
+  bump(): void;
+}
+
+export const usePlayground = create<PlaygroundState>((set) => ({
+  session: null,
+  viewUs: 0,
+  playing: false,
+  speed: 0.1,
+  selectedNode: null,
+  banner: null,
+  quick: null,
+  tick: 0,
+  busy: false,
+  set: (patch) => set(patch),
+  bump: () => set((s) => ({ tick: s.tick + 1 })),
+}));
+
+export function speedLabel(s: Speed): string {
+  if (s === Infinity) return 'max';
+  return s >= 1 ? `${s}x` : `1/${Math.round(1 / s)}x`;
+}

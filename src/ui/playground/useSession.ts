@@ -1,0 +1,68 @@
+// Opens the run the URL asks for (or a fresh one) on the worker host, one Web Worker and one
+// IndexedDB database per node, and closes it (workers and databases) when the page leaves.
+import { useEffect } from 'react';
+import { WorkerHost } from '../../host/worker-host';
+import { nodeSpecs } from '../../sim/cluster';
+import { Session } from '../../sim/session';
+import type { Scenario } from '../../scenario/schema';
+import { scenarioFromFragment } from './share';
+import { usePlayground } from './store';
+
+/** A namespace of its own per run, so a reload never finds an old run's databases. */
+function freshNamespace(): string {
+  return `pg-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export async function openSession(scenario: Scenario): Promise<Session> {
+  const host = new WorkerHost(nodeSpecs(scenario.settings, scenario.seed), freshNamespace());
+  return Session.open(scenario, { host });
+}
+
+export async function closeSession(s: Session | null): Promise<void> {
+  if (!s) return;
+  const host = s.cluster.host;
+  if (host instanceof WorkerHost) await host.destroy();
+  else await host.close();
+}
+
+/** Runs a fresh cluster at full speed until it has a leader, so the first screen shows one. */
+async function warmUp(s: Session): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (s.timeline.nodesAt(s.nowUs).some((n) => n.role === 'StateLeader')) return;
+    await s.runTo(s.nowUs + 50_000);
+  }
+}
+
+export function useSession(): void {
+  useEffect(() => {
+    let live = true;
+    let opened: Session | null = null;
+    const { set } = usePlayground.getState();
+    (async () => {
+      const seed = Math.floor(Math.random() * 0xffffffff);
+      const from = await scenarioFromFragment(window.location.hash, seed);
+      const s = await openSession(from.scenario);
+      opened = s;
+      if (!live) return closeSession(s);
+      if (from.kind !== 'link') await warmUp(s);
+      set({
+        session: s,
+        viewUs: s.nowUs,
+        banner: from.kind === 'bad-link' ? from.message : null,
+        // Autoplay, unless it is a shared moment or the person prefers less motion.
+        playing:
+          from.kind !== 'link' && !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+      });
+    })().catch((err: unknown) => {
+      if (live)
+        set({
+          banner: `The cluster could not start: ${err instanceof Error ? err.message : String(err)}`,
+        });
+    });
+    return () => {
+      live = false;
+      void closeSession(opened);
+      set({ session: null });
+    };
+  }, []);
+}

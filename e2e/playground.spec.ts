@@ -188,3 +188,39 @@ test('an oversized link says so', async ({ page }) => {
   });
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
 });
+
+test('narrates what happened; a line jumps the timeline; next election steps to one', async ({
+  page,
+}) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const feed = page.getByTestId('feed');
+  await expect(feed).toContainText(
+    /election timer fired; it becomes a pre-candidate and asks/,
+  );
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const line = feed
+    .getByRole('button')
+    .filter({ hasText: /won the election/ })
+    .first();
+  await expect(line).toBeVisible();
+  const at = (await line.locator('.line-time').textContent())!;
+  await line.click();
+  await expect(page.getByTestId('sim-time')).toHaveText(new RegExp(`^${at.replace('.', '\\.')}`));
+  await page.screenshot({ path: 'test-results/screenshots/playground-feed.png', fullPage: true });
+  // Crash the leader and ask for the next election: the view lands on it.
+  await page.getByRole('slider', { name: 'Timeline' }).press('End');
+  const id = (await leader(page).getAttribute('data-testid'))!.replace('node-', '');
+  await page.getByTestId(`node-${id}`).click();
+  await page.getByRole('button', { name: 'Crash' }).click();
+  await page.getByRole('combobox', { name: 'Next event of kind' }).selectOption('election');
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await expect(feed).toContainText(new RegExp(`term \\d+`));
+  await expect(
+    page
+      .locator('[data-role="StateCandidate"], [data-role="StateLeader"][data-liveness="up"]')
+      .first(),
+  ).toBeVisible({
+    timeout: 15_000,
+  });
+});

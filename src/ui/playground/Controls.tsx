@@ -1,4 +1,6 @@
-import { stepEvent } from './actions';
+import { useState } from 'react';
+import { stepEvent, stepToNext } from './actions';
+import { NEXT_KINDS, type NextKind } from './feed';
 import { formatUs } from './geometry';
 import { SPEEDS, speedLabel, usePlayground } from './store';
 
@@ -10,6 +12,7 @@ export function Controls() {
   usePlayground((s) => s.tick);
   const set = usePlayground((s) => s.set);
   const headUs = session?.nowUs ?? 0;
+  const [next, setNext] = useState<NextKind>('election');
   return (
     <div className="controls" role="toolbar" aria-label="Time">
       <button
@@ -28,6 +31,22 @@ export function Controls() {
       >
         Step
       </button>
+      <span className="next">
+        <button type="button" onClick={() => void stepToNext(next)} disabled={!session}>
+          Next
+        </button>
+        <select
+          value={next}
+          onChange={(e) => setNext(e.target.value as NextKind)}
+          aria-label="Next event of kind"
+        >
+          {Object.keys(NEXT_KINDS).map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </span>
       <label>
         Speed{' '}
         <select

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
 import { Controls } from './Controls';
+import { EventFeed } from './EventFeed';
 import { Inspector } from './Inspector';
 import { RunInfo } from './RunInfo';
 import { stepEvent } from './actions';
@@ -85,6 +86,7 @@ export function Playground() {
         <div className="view">
           <ClusterView />
           <Controls />
+          <EventFeed />
         </div>
         <aside className="side">
           <RunInfo />

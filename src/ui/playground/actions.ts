@@ -3,6 +3,7 @@
 // replayed on fresh workers, and the action happens there.
 import type { ClientRequest, ClientResponse } from '../../server/requests';
 import { exclusive } from './exclusive';
+import { NEXT_KINDS, type NextKind } from './feed';
 import { closeSession, openSession } from './useSession';
 import { usePlayground } from './store';
 
@@ -73,4 +74,29 @@ async function stepNow(): Promise<void> {
   }
   await s.step();
   usePlayground.getState().set({ viewUs: s.nowUs, tick: st.tick + 1 });
+}
+
+/**
+ * Moves to the next event of a kind: found in the recording when looking at the past, or by
+ * running on (at most a simulated minute) at the head of the run.
+ */
+export function stepToNext(kind: NextKind): Promise<void> {
+  return exclusive(async () => {
+    const st = usePlayground.getState();
+    const s = st.session;
+    if (!s) return;
+    st.set({ playing: false });
+    const match = NEXT_KINDS[kind];
+    const from = s.timeline.indexAfter(st.viewUs);
+    let i = s.timeline.findNext(from, match);
+    const limitUs = s.nowUs + 60_000_000;
+    while (i < 0 && s.nowUs < limitUs) {
+      const before = s.timeline.length;
+      await s.runTo(s.nowUs + 20_000);
+      i = s.timeline.findNext(before, match);
+    }
+    const r = i >= 0 ? s.timeline.record(i) : undefined;
+    const cur = usePlayground.getState();
+    cur.set({ viewUs: r ? r.atUs : s.nowUs, tick: cur.tick + 1 });
+  });
 }

@@ -71,7 +71,7 @@ test('a crashed node restarts from its IndexedDB disk and catches up', async ({ 
   const follower = page.locator('[data-testid^="node-"][data-role="StateFollower"]').first();
   const id = (await follower.getAttribute('data-testid'))!.replace('node-', '');
   await follower.click();
-  await page.getByRole('button', { name: 'Crash' }).click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Crash', exact: true }).click();
   await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-liveness', 'down');
   // A request to the crashed node is refused at once, as etcd's client would see it.
   await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${id}` });
@@ -86,7 +86,7 @@ test('a crashed node restarts from its IndexedDB disk and catches up', async ({ 
   await expect(page.getByTestId('client-answer')).toHaveText(/put ok \(revision \d+\)/, {
     timeout: 10_000,
   });
-  await page.getByRole('button', { name: 'Restart' }).click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Restart', exact: true }).click();
   await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-liveness', 'up');
   await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${id}` });
   await expect
@@ -195,9 +195,7 @@ test('narrates what happened; a line jumps the timeline; next election steps to 
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   const feed = page.getByTestId('feed');
-  await expect(feed).toContainText(
-    /election timer fired; it becomes a pre-candidate and asks/,
-  );
+  await expect(feed).toContainText(/election timer fired; it becomes a pre-candidate and asks/);
   await page.getByRole('button', { name: 'Pause' }).click();
   const line = feed
     .getByRole('button')
@@ -212,7 +210,7 @@ test('narrates what happened; a line jumps the timeline; next election steps to 
   await page.getByRole('slider', { name: 'Timeline' }).press('End');
   const id = (await leader(page).getAttribute('data-testid'))!.replace('node-', '');
   await page.getByTestId(`node-${id}`).click();
-  await page.getByRole('button', { name: 'Crash' }).click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Crash', exact: true }).click();
   await page.getByRole('combobox', { name: 'Next event of kind' }).selectOption('election');
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await expect(feed).toContainText(new RegExp(`term \\d+`));

@@ -222,3 +222,40 @@ test('narrates what happened; a line jumps the timeline; next election steps to 
     timeout: 15_000,
   });
 });
+
+test('one click isolates the leader; the majority elects another', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4x' });
+  const oldId = (await leader(page).getAttribute('data-testid'))!;
+  await page.getByRole('button', { name: 'Isolate the leader' }).click();
+  await expect
+    .poll(
+      async () =>
+        page
+          .locator('[data-testid^="node-"][data-role="StateLeader"]')
+          .evaluateAll(
+            (els, old) => els.filter((e) => e.getAttribute('data-testid') !== old).length,
+            oldId,
+          ),
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  await page.getByRole('button', { name: 'Heal all' }).click();
+  await expect(page.getByTestId('link-1-2')).toHaveAttribute('aria-label', /connected/);
+});
+
+test('settings start a new five-node run, and bad values say what is wrong', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('heading', { name: 'Settings' }).click();
+  await page.getByRole('textbox', { name: 'Cluster size' }).fill('12');
+  await page.getByRole('button', { name: 'New run with these settings' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'settings.size' })).toHaveText(
+    /settings\.size: must be between 1 and 9, got 12/,
+  );
+  await page.getByRole('textbox', { name: 'Cluster size' }).fill('5');
+  await page.getByRole('button', { name: 'New run with these settings' }).click();
+  await expect(page.locator('[data-testid^="node-"]')).toHaveCount(5, { timeout: 10_000 });
+  await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
+});

@@ -154,6 +154,46 @@ export const ACTIONS: Record<string, ActionDef> = {
         body: { key: utf8.encode(text(a, 'key')) },
       }),
   },
+  'set-network': {
+    label: 'change every link’s latency, jitter and loss (ms, ms, probability)',
+    check: (a) => {
+      for (const f of ['latencyMs', 'jitterMs', 'loss'] as const) {
+        const v = a[f];
+        if (
+          v !== undefined &&
+          (typeof v !== 'number' || !(v >= 0) || (f === 'loss' && v > 1) || v > 60_000)
+        ) {
+          throw new Error(`action set-network at ${a.atUs} µs: ${f} is out of range`);
+        }
+      }
+    },
+    perform: (a, ctx) => {
+      const patch: Record<string, number> = {};
+      if (typeof a.latencyMs === 'number') patch.latencyUs = Math.round(a.latencyMs * 1000);
+      if (typeof a.jitterMs === 'number') patch.jitterUs = Math.round(a.jitterMs * 1000);
+      if (typeof a.loss === 'number') patch.lossRate = a.loss;
+      ctx.cluster.conductor.network.setDefaults(patch);
+    },
+  },
+  'set-disk': {
+    label: 'change every node’s fsync latency and jitter (ms)',
+    check: (a) => {
+      for (const f of ['fsyncMs', 'fsyncJitterMs'] as const) {
+        const v = a[f];
+        if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || v > 60_000)) {
+          throw new Error(`action set-disk at ${a.atUs} µs: ${f} is out of range`);
+        }
+      }
+    },
+    perform: (a, ctx) => {
+      const patch: { fsyncUs?: number; fsyncJitterUs?: number } = {};
+      if (typeof a.fsyncMs === 'number') patch.fsyncUs = Math.round(a.fsyncMs * 1000);
+      if (typeof a.fsyncJitterMs === 'number')
+        patch.fsyncJitterUs = Math.round(a.fsyncJitterMs * 1000);
+      for (const n of ctx.cluster.conductor.nodeIds())
+        ctx.cluster.conductor.disk(n).configure(patch);
+    },
+  },
   'add-member': {
     label: 'add a member (learner: true for a learner) and start it once the cluster accepts it',
     check: (a) => void (id(a, 'node'), id(a, 'id')),

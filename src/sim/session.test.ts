@@ -40,6 +40,16 @@ const liveOp: fc.Arbitrary<Live> = fc.oneof(
         .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
         .map(([from, to]) => ({ kind: 'cut', from, to, oneWay: true })),
       fc.constant({ kind: 'heal-all' }),
+      fc
+        .record({
+          latencyMs: fc.integer({ min: 0, max: 20 }),
+          loss: fc.double({ min: 0, max: 0.3, noNaN: true }),
+        })
+        .map((r) => ({
+          kind: 'set-network',
+          ...r,
+        })),
+      fc.integer({ min: 0, max: 10 }).map((fsyncMs) => ({ kind: 'set-disk', fsyncMs })),
       fc.integer({ min: 1, max: 3 }).map((node) => ({ kind: 'put', node, key: 'k', value: 'v' })),
     )
     .map((action) => ({ op: 'act' as const, action })),

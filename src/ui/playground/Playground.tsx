@@ -4,6 +4,8 @@ import { ClusterView } from './ClusterView';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
 import { Inspector } from './Inspector';
+import { Presets } from './Presets';
+import { Settings } from './Settings';
 import { RunInfo } from './RunInfo';
 import { stepEvent } from './actions';
 import { SPEEDS, usePlayground } from './store';
@@ -85,6 +87,7 @@ export function Playground() {
       <main className="stage">
         <div className="view">
           <ClusterView />
+          <Presets />
           <Controls />
           <EventFeed />
         </div>
@@ -92,6 +95,7 @@ export function Playground() {
           <RunInfo />
           <Inspector />
           <ClientBar />
+          <Settings />
         </aside>
       </main>
       {help && (

@@ -26,7 +26,7 @@ export async function closeSession(s: Session | null): Promise<void> {
 }
 
 /** Runs a fresh cluster at full speed until it has a leader, so the first screen shows one. */
-async function warmUp(s: Session): Promise<void> {
+export async function warmUp(s: Session): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (s.timeline.nodesAt(s.nowUs).some((n) => n.role === 'StateLeader')) return;
     await s.runTo(s.nowUs + 50_000);

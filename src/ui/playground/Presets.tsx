@@ -1,0 +1,38 @@
+import { act } from './actions';
+import { usePlayground } from './store';
+
+/** One-click network faults: isolate the leader, split majority from minority, heal everything. */
+export function Presets() {
+  const session = usePlayground((s) => s.session);
+  const viewUs = usePlayground((s) => s.viewUs);
+  usePlayground((s) => s.tick);
+  if (!session) return null;
+  const ids = session.cluster.conductor.nodeIds();
+  const leader = session.timeline
+    .nodesAt(viewUs)
+    .find((n) => n.role === 'StateLeader' && n.liveness === 'up');
+  const isolate = () =>
+    leader &&
+    void act({ kind: 'partition', groups: [[leader.id], ids.filter((i) => i !== leader.id)] });
+  const split = () => {
+    // The leader goes with the minority: the interesting side, where it cannot commit.
+    const others = ids.filter((i) => i !== leader?.id);
+    const minority = leader
+      ? [leader.id, ...others.slice(0, Math.floor((ids.length - 1) / 2) - 1)]
+      : others.slice(0, Math.floor(ids.length / 2));
+    void act({ kind: 'partition', groups: [minority, ids.filter((i) => !minority.includes(i))] });
+  };
+  return (
+    <div className="presets buttons" role="group" aria-label="Network presets">
+      <button type="button" disabled={!leader} onClick={isolate}>
+        Isolate the leader
+      </button>
+      <button type="button" disabled={ids.length < 3} onClick={split}>
+        Split majority / minority
+      </button>
+      <button type="button" onClick={() => void act({ kind: 'heal-all' })}>
+        Heal all
+      </button>
+    </div>
+  );
+}

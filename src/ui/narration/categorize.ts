@@ -96,6 +96,8 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['partition', 'fault'],
   ['heal-all', 'fault'],
   ['slow-disk', 'fault'],
+  ['set-network', 'fault'],
+  ['set-disk', 'storage'],
   ['graceful-stop', 'fault'],
   ['put', 'client'],
   ['get', 'client'],

@@ -543,6 +543,8 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['partition', 'Action: partition the network into groups'],
   ['heal-all', 'Action: heal every cut link and partition'],
   ['slow-disk', "Action: change a node's disk speed"],
+  ['set-network', "Action: change every link's latency, jitter and loss"],
+  ['set-disk', "Action: change every node's fsync latency"],
   ['put', 'Action: put a key'],
   ['get', 'Action: get a key'],
   ['delete', 'Action: delete a key'],

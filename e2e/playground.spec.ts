@@ -259,3 +259,21 @@ test('settings start a new five-node run, and bad values say what is wrong', asy
   await expect(page.locator('[data-testid^="node-"]')).toHaveCount(5, { timeout: 10_000 });
   await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
 });
+
+test('the inspector shows the node’s log, its keys and its leases, read from the node', async ({
+  page,
+}) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('textbox', { name: 'Key' }).fill('color');
+  await page.getByRole('textbox', { name: 'Value' }).fill('blue');
+  await page.getByRole('button', { name: 'Put' }).click();
+  await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
+  await leader(page).click();
+  const details = page.getByTestId('node-details');
+  await expect(details.locator('table.log')).toContainText('put color = blue');
+  await expect(details.locator('table.log')).toContainText("empty (a new leader's first entry)");
+  await expect(details.locator('table.kvs')).toContainText('color');
+  await expect(details.locator('table.kvs')).toContainText('blue');
+  await page.screenshot({ path: 'test-results/screenshots/inspector.png', fullPage: true });
+});

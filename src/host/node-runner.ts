@@ -4,6 +4,7 @@
 // in this thread and in a worker; only the disk (memory or IndexedDB) differs.
 import type { PeerMessage } from '../server/peer';
 import { EtcdServer, type ServerOutput } from '../server/etcd-server';
+import type { NodeInspection } from '../server/inspect';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeInput, NodeOutput } from '../sim/host-contract';
@@ -71,6 +72,10 @@ export class NodeRunner {
       case 'wake':
         return this.absorb(s.wake(atUs));
     }
+  }
+
+  inspect(): NodeInspection {
+    return this.server.inspect();
   }
 
   /** Waits until every write declared durable is on the disk; rethrows a write that failed. */

@@ -3,6 +3,7 @@
 // form, so keep it literal.
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { PeerMessage } from '../server/peer';
+import type { NodeInspection } from '../server/inspect';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeHost } from '../sim/host-contract';
@@ -106,6 +107,12 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     } finally {
       worker.terminate();
     }
+  }
+
+  /** Node `id`'s log, key-value state and leases, if it is running. */
+  async inspect(id: number): Promise<NodeInspection | undefined> {
+    const w = this.members.get(id)?.worker;
+    return w ? w.api.inspect() : undefined;
   }
 
   async close(): Promise<void> {

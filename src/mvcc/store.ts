@@ -266,6 +266,8 @@ export class MvccStore {
   private readonly clock: () => number;
   private readonly sink: OpCostSink;
   private timing: TxnTiming | undefined;
+  /** Inside peek(): reads report no work, so looking never changes what happens. */
+  private peeking = false;
   private readonly minLeaseTTL: number;
   private readonly maxTxnOps: number;
   private readonly meter = new WorkMeter();
@@ -303,6 +305,20 @@ export class MvccStore {
     const t = this.timing;
     this.timing = undefined;
     return t;
+  }
+
+  /**
+   * Runs read-only calls without reporting their work to the cost sink or the backend: for an
+   * inspector looking at the store, which must not change the run it looks at. Writes are
+   * refused inside.
+   */
+  peek<T>(read: (store: Pick<MvccStore, 'range' | 'leaseLeases' | 'leaseTimeToLive'>) => T): T {
+    this.peeking = true;
+    try {
+      return read(this);
+    } finally {
+      this.peeking = false;
+    }
   }
 
   /** The current revision (what a response header would say now). */
@@ -758,7 +774,7 @@ export class MvccStore {
 
   /** Reports the operation's work, then tells watchers of what its write changed. */
   private report(op: StoreOp, kind: 'read' | 'write'): void {
-    this.meter.report(this.sink, op, kind);
+    if (!this.peeking) this.meter.report(this.sink, op, kind);
     const ended = this.ended;
     if (ended) {
       this.ended = undefined;

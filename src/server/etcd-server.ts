@@ -28,6 +28,7 @@ import {
 import type { DiskState, DiskWrite } from '../storage/disk';
 import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
+import { inspectNode, type NodeInspection } from './inspect';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
 import type {
@@ -968,6 +969,15 @@ export class EtcdServer {
       raftAppliedIndex: this.applied,
       isLearner: this.confState.learners.includes(this.id),
     };
+  }
+
+  /** The member's log, key-value state and leases, read without side effects. */
+  inspect(): NodeInspection {
+    return inspectNode(this.storage, this.store, {
+      commit: this.raw.status().commit,
+      applied: this.applied,
+      snapshotIndex: this.snapshotIndex,
+    });
   }
 
   /** Raft's own view, for the inspector. */

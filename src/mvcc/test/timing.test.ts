@@ -58,3 +58,20 @@ describe('MvccStore on the backend model', () => {
     expect(cheap.completedUs - cheap.requestedUs).toBeLessThan(1_000);
   });
 });
+
+describe('MvccStore.peek', () => {
+  it('reads without placing anything on the backend', () => {
+    const events: string[] = [];
+    const backend = new Backend({ lockMode: 'rwlock', onEvent: (e) => events.push(e.phase) });
+    const store = new MvccStore({ clock: () => 1, backend });
+    store.put({ key: key(1), value: new Uint8Array([1]) });
+    store.takeTiming();
+    backend.advanceTo(500_000);
+    const before = events.length;
+    const r = store.peek((s) => s.range({ key: key(1) }));
+    expect(r.kvs).toHaveLength(1);
+    expect(store.takeTiming()).toBeUndefined();
+    backend.advanceTo(500_000);
+    expect(events.length).toBe(before);
+  });
+});

@@ -1,3 +1,4 @@
+import { NodeDetails } from './NodeDetails';
 import { act } from './actions';
 import { usePlayground } from './store';
 
@@ -108,6 +109,7 @@ export function Inspector() {
           Remove member
         </button>
       </div>
+      <NodeDetails id={id} down={down} />
     </section>
   );
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessHost } from '../host/inproc-host';
+import { DEFAULT_SETTINGS } from '../scenario/schema';
+import { nodeSpecs, startCluster } from '../sim/cluster';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function cluster(seed: number) {
+  const host = new InProcessHost(nodeSpecs(DEFAULT_SETTINGS, seed));
+  const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed, host });
+  return { c, host };
+}
+
+describe('inspecting a member', () => {
+  it('shows its log, its keys at applied and its leases', async () => {
+    const { c, host } = await cluster(101);
+    const leader = await c.leaderOf();
+    await c.call(leader, { method: 'leaseGrant', body: { TTL: 60, ID: 0xab } });
+    await c.call(leader, {
+      method: 'put',
+      body: { key: bytes('color'), value: bytes('<blue>'), lease: 0xab },
+    });
+    const i = (await host.inspect(leader))!;
+    expect(i.entries.map((e) => e.what)).toEqual(
+      expect.arrayContaining([
+        'ConfChangeAddNode n1',
+        "empty (a new leader's first entry)",
+        'lease grant, TTL 60 s',
+        'put color = <blue>',
+      ]),
+    );
+    expect(i.kvs).toEqual([
+      { key: 'color', value: '<blue>', mod_revision: 2, version: 1, lease: 0xab },
+    ]);
+    expect(i.leases).toEqual([{ ID: 0xab, TTL: expect.any(Number), grantedTTL: 60 }]);
+    expect(i.applied).toBe(i.lastIndex);
+  });
+
+  it('never changes the run it looks at', async () => {
+    const run = async (look: boolean) => {
+      const { c, host } = await cluster(102);
+      const leader = await c.leaderOf();
+      for (let k = 0; k < 5; k++) {
+        await c.call(leader, { method: 'put', body: { key: bytes(`k${k}`), value: bytes('v') } });
+        if (look) for (const n of [1, 2, 3]) await host.inspect(n);
+      }
+      await c.conductor.runUntil(c.conductor.now + 1_000_000);
+      return c.conductor.traceHash;
+    };
+    expect(await run(true)).toBe(await run(false));
+  });
+});

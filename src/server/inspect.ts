@@ -1,0 +1,120 @@
+// What the inspector shows of one member: its log (with the compacted prefix and snapshot), its
+// key-value state at applied, its leases. Read without side effects: looking never changes the
+// run (the store is read through peek(), which reports nothing to the backend).
+import type { MvccStore } from '../mvcc';
+import { decodeConfChange, type Entry, type MemoryStorage } from '../raft';
+import type { ClientRequest } from './requests';
+import { decodeValue } from './value-codec';
+
+export interface EntryView {
+  index: number;
+  term: number;
+  type: Entry['type'];
+  /** What the entry carries, in a few words. */
+  what: string;
+}
+
+export interface NodeInspection {
+  firstIndex: number;
+  lastIndex: number;
+  snapshotIndex: number;
+  commit: number;
+  applied: number;
+  entries: EntryView[];
+  revision: number;
+  kvCount: number;
+  kvs: { key: string; value: string; mod_revision: number; version: number; lease: number }[];
+  leases: { ID: number; TTL: number; grantedTTL: number }[];
+}
+
+const text = new TextDecoder();
+const MAX_TEXT = 48;
+
+function short(bytes: Uint8Array | undefined): string {
+  if (!bytes) return '';
+  const s = text.decode(bytes.length > MAX_TEXT * 4 ? bytes.subarray(0, MAX_TEXT * 4) : bytes);
+  return s.length > MAX_TEXT ? s.slice(0, MAX_TEXT - 1) + '…' : s;
+}
+
+export function describeEntry(e: Entry): string {
+  if (e.type !== 'EntryNormal') {
+    try {
+      const cc = decodeConfChange(e) as {
+        type?: string;
+        nodeId?: number;
+        changes?: { type: string; nodeId: number }[];
+      };
+      if (cc.changes)
+        return (
+          cc.changes.map((c) => `${c.type} n${c.nodeId}`).join(', ') || 'leave joint configuration'
+        );
+      return `${cc.type} n${cc.nodeId}`;
+    } catch {
+      return 'a configuration change';
+    }
+  }
+  if (e.data.length === 0) return "empty (a new leader's first entry)";
+  try {
+    const { request } = decodeValue(e.data) as unknown as { request: ClientRequest };
+    switch (request.method) {
+      case 'put':
+        return `put ${short(request.body.key)} = ${short(request.body.value)}`;
+      case 'deleteRange':
+        return `delete ${short(request.body.key)}`;
+      case 'range':
+        return `range ${short(request.body.key)} (a read through the log)`;
+      case 'leaseRevoke':
+        return `lease revoke ${request.body.ID.toString(16)}`;
+      case 'leaseGrant':
+        return `lease grant, TTL ${request.body.TTL} s`;
+      default:
+        return request.method;
+    }
+  } catch {
+    return 'an entry that does not decode';
+  }
+}
+
+export function inspectNode(
+  storage: MemoryStorage,
+  store: MvccStore,
+  marks: { commit: number; applied: number; snapshotIndex: number },
+  limits = { entries: 40, kvs: 50 },
+): NodeInspection {
+  const first = storage.firstIndex();
+  const last = storage.lastIndex();
+  const lo = Math.max(first, last - limits.entries + 1);
+  const entries = last >= lo ? storage.entries(lo, last + 1, Number.MAX_SAFE_INTEGER) : [];
+  const all = store.peek((s) =>
+    s.range({ key: new Uint8Array([0]), range_end: new Uint8Array([0]), limit: limits.kvs }),
+  );
+  const leases = store.peek((s) =>
+    s.leaseLeases().leases.map((l) => {
+      const t = s.leaseTimeToLive({ ID: l.ID });
+      return { ID: l.ID, TTL: t.TTL, grantedTTL: t.grantedTTL };
+    }),
+  );
+  return {
+    firstIndex: first,
+    lastIndex: last,
+    snapshotIndex: marks.snapshotIndex,
+    commit: marks.commit,
+    applied: marks.applied,
+    entries: entries.map((e) => ({
+      index: e.index,
+      term: e.term,
+      type: e.type,
+      what: describeEntry(e),
+    })),
+    revision: all.header.revision,
+    kvCount: all.count,
+    kvs: all.kvs.map((kv) => ({
+      key: short(kv.key),
+      value: short(kv.value),
+      mod_revision: kv.mod_revision,
+      version: kv.version,
+      lease: kv.lease,
+    })),
+    leases,
+  };
+}

@@ -25,6 +25,25 @@ describe('value codec', () => {
     );
   });
 
+  it('sizes its output exactly (one allocation, no copy), lone surrogates included', () => {
+    const anyUnit = fc.nat(0xffff).map((c) => String.fromCharCode(c));
+    const texty = fc.letrec<{ v: Value }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        value,
+        fc.string({ unit: anyUnit }),
+        fc.string({ unit: 'grapheme' }),
+        fc.dictionary(fc.string({ unit: anyUnit }), tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(texty, (v) => {
+        const bytes = encodeValue(v);
+        expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+      }),
+    );
+  });
+
   it('encodes equal objects to equal bytes whatever their key order', () => {
     const a = encodeValue({ put: { key: new Uint8Array([1]), value: new Uint8Array([2]) }, id: 7 });
     const b = encodeValue({ id: 7, put: { value: new Uint8Array([2]), key: new Uint8Array([1]) } });

@@ -44,9 +44,17 @@ function write(w: BinWriter, v: Value, depth: number): void {
     for (const x of v as readonly Value[]) write(w, x, depth + 1);
   } else if (typeof v === 'object') {
     const obj = v as { readonly [key: string]: Value | undefined };
-    const keys = Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort();
+    // The defined keys in code-unit order (what sort() gives), by insertion sort in place: an
+    // entry's objects have a handful of keys, and this runs for every proposal.
+    const keys = Object.keys(obj);
+    let n = 0;
+    for (const k of keys) {
+      if (obj[k] === undefined) continue;
+      let j = n++;
+      for (; j > 0 && keys[j - 1]! > k; j--) keys[j] = keys[j - 1]!;
+      keys[j] = k;
+    }
+    keys.length = n;
     w.u8(Tag.Object).u32(keys.length);
     for (const k of keys) {
       w.string(k);
@@ -93,8 +101,51 @@ function read(r: BinReader, depth: number): Value {
   }
 }
 
+/** UTF-8 length of `s`, as TextEncoder counts it (a lone surrogate becomes U+FFFD, 3 bytes). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2; // a pair: two units, four bytes
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+/**
+ * How many bytes write() will produce, so encodeValue allocates the result once, exactly (no
+ * regrowth, no final copy): it runs for every proposal. An estimate that were off would only cost
+ * a copy; the bytes come from write() either way.
+ */
+function sizeOf(v: Value, depth: number): number {
+  if (depth > MAX_DEPTH || v === null || typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 9;
+  if (typeof v === 'string') return 5 + utf8Length(v);
+  if (v instanceof Uint8Array) return 5 + v.length;
+  let n = 5;
+  if (Array.isArray(v)) {
+    for (const x of v as readonly Value[]) n += sizeOf(x, depth + 1);
+    return n;
+  }
+  if (typeof v !== 'object') return 1;
+  const obj = v as { readonly [key: string]: Value | undefined };
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const x = obj[k];
+    if (x !== undefined) n += 4 + utf8Length(k) + sizeOf(x, depth + 1);
+  }
+  return n;
+}
+
 export function encodeValue(v: Value): Uint8Array {
-  const w = new BinWriter();
+  const w = new BinWriter(sizeOf(v, 0));
   write(w, v, 0);
   return w.finish();
 }

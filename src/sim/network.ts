@@ -80,6 +80,8 @@ export class Network {
   }
 
   link(from: NodeId, to: NodeId): LinkModel {
+    // (Runs per message: with no override there is no key string to build and look up.)
+    if (this.overrides.size === 0) return this.defaults;
     return this.overrides.get(linkKey(from, to)) ?? this.defaults;
   }
 
@@ -115,7 +117,8 @@ export class Network {
   /** Whether a message from -> to gets through right now (a node always reaches itself). */
   connected(from: NodeId, to: NodeId): boolean {
     if (from === to) return true;
-    if (this.cuts.has(linkKey(from, to))) return false;
+    // (Runs twice per message: with nothing cut there is no key string to build and look up.)
+    if (this.cuts.size > 0 && this.cuts.has(linkKey(from, to))) return false;
     if (this.groups.size === 0) return true;
     const a = this.groups.get(from);
     const b = this.groups.get(to);

@@ -7,7 +7,7 @@ import { BinReader, BinWriter } from './bin';
 const ENTRY_TYPES: readonly EntryType[] = ['EntryNormal', 'EntryConfChange', 'EntryConfChangeV2'];
 
 export function encodeHardState(hs: HardState): Uint8Array {
-  return new BinWriter().f64(hs.term).f64(hs.vote).f64(hs.commit).finish();
+  return new BinWriter(24).f64(hs.term).f64(hs.vote).f64(hs.commit).finish();
 }
 
 export function decodeHardState(bytes: Uint8Array): HardState {
@@ -20,7 +20,13 @@ export function decodeHardState(bytes: Uint8Array): HardState {
 export function encodeEntry(e: Entry): Uint8Array {
   const type = ENTRY_TYPES.indexOf(e.type);
   if (type < 0) throw new TypeError(`unknown entry type ${String(e.type)}`);
-  return new BinWriter().f64(e.term).f64(e.index).u8(type).bytes(e.data).finish();
+  // Sized exactly (two f64, a tag, a length and the data): one allocation, no copy.
+  return new BinWriter(8 + 8 + 1 + 4 + e.data.length)
+    .f64(e.term)
+    .f64(e.index)
+    .u8(type)
+    .bytes(e.data)
+    .finish();
 }
 
 export function decodeEntry(bytes: Uint8Array): Entry {

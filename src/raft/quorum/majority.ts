@@ -15,10 +15,15 @@ export type AckedIndexer = (id: number) => number | undefined;
 export function committedIndex(c: MajorityConfig, acked: AckedIndexer): number {
   const n = c.size;
   if (n === 0) return Infinity;
-  // Small configs are the norm; a plain array sort is cheap and allocation is one array.
+  // Small configs are the norm: an insertion sort as the indexes arrive, with no comparator
+  // call or sort scratch (a leader runs this on every append response).
   const srt: number[] = [];
-  for (const id of c) srt.push(acked(id) ?? 0);
-  srt.sort((a, b) => a - b);
+  for (const id of c) {
+    const v = acked(id) ?? 0;
+    let j = srt.length;
+    for (; j > 0 && srt[j - 1]! > v; j--) srt[j] = srt[j - 1]!;
+    srt[j] = v;
+  }
   // The element at n - (n/2 + 1) in ascending order is acknowledged by a majority.
   return srt[n - (Math.floor(n / 2) + 1)] as number;
 }

@@ -277,3 +277,50 @@ test('the inspector shows the node’s log, its keys and its leases, read from t
   await expect(details.locator('table.kvs')).toContainText('blue');
   await page.screenshot({ path: 'test-results/screenshots/inspector.png', fullPage: true });
 });
+
+test('click a message on the wire to see it and drop it; the feed says so', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  // Step until something is on the wire (a heartbeat at least every 100 simulated ms).
+  for (
+    let i = 0;
+    i < 200 && (await page.locator('circle.msg:not(.msg-dying)').count()) === 0;
+    i++
+  ) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+  }
+  const msg = page.locator('circle.msg:not(.msg-dying)').first();
+  const type = (await msg.getAttribute('data-msg-type'))!;
+  await msg.click({ force: true });
+  const panel = page.getByTestId('message-panel');
+  await expect(panel.getByRole('heading')).toHaveText(type);
+  await panel.getByRole('button', { name: 'Drop it' }).click();
+  await expect(page.getByTestId('feed')).toContainText('is dropped by hand, on the wire');
+});
+
+test('campaign now: PreVote and CheckQuorum keep the leader; adding a member starts it', async ({
+  page,
+}) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4x' });
+  const leaderId = await leader(page).getAttribute('data-testid');
+  const term = Number(await leader(page).getAttribute('data-term'));
+  const follower = page.locator('[data-testid^="node-"][data-role="StateFollower"]').first();
+  const id = (await follower.getAttribute('data-testid'))!.replace('node-', '');
+  await follower.click();
+  await page.getByTestId('inspector').getByRole('button', { name: 'Campaign now' }).click();
+  // The others still hear from their leader, so they refuse the pre-vote: no new term.
+  await expect(page.getByTestId('feed')).toContainText(
+    `n${id}'s election timer fired; it becomes a pre-candidate`,
+  );
+  await page.waitForTimeout(1000);
+  await expect(leader(page)).toHaveAttribute('data-testid', leaderId!);
+  expect(Number(await leader(page).getAttribute('data-term'))).toBe(term);
+  await page.getByRole('button', { name: 'Add a member' }).click();
+  await expect(page.getByTestId('node-4')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('node-4')).toHaveAttribute('data-liveness', 'up', {
+    timeout: 10_000,
+  });
+});

@@ -331,8 +331,10 @@ export class EtcdServer {
       method: request.method,
       deadlineUs: nowUs + this.cfg.requestTimeoutUs,
     };
-    // Operators stopping a member are not clients; everyone else authenticates first.
-    const admitted = request.method === 'stop' ? undefined : this.auth.admit(clientId, nowUs);
+    // Operators (stopping a member, forcing a campaign) are not clients; everyone else
+    // authenticates first.
+    const operator = request.method === 'stop' || request.method === 'campaign';
+    const admitted = operator ? undefined : this.auth.admit(clientId, nowUs);
     if (admitted && admitted.check !== 'none') {
       this.trace({
         kind: 'auth',
@@ -433,6 +435,9 @@ export class EtcdServer {
         return this.moveLeader(w, req.body.targetID);
       case 'stop':
         return this.gracefulStop(w);
+      case 'campaign':
+        this.raw.campaign();
+        return this.respond(w, { header: this.header() });
       default:
         if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
         throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);

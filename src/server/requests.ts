@@ -98,7 +98,9 @@ export type ClientRequest =
   | { method: 'moveLeader'; body: MoveLeaderRequest }
   | { method: 'status'; body: Record<string, never> }
   /** Operator-only (not on the gateway): graceful stop; a leader hands leadership over first. */
-  | { method: 'stop'; body: Record<string, never> };
+  | { method: 'stop'; body: Record<string, never> }
+  /** Operator-only: campaign now, as if the election timer fired (etcd's raft Campaign). */
+  | { method: 'campaign'; body: Record<string, never> };
 
 export type ClientMethod = ClientRequest['method'];
 
@@ -121,6 +123,7 @@ export interface ResponseBodies {
   moveLeader: { header: ResponseHeader };
   status: StatusResponse;
   stop: { header: ResponseHeader; transferredTo: number };
+  campaign: { header: ResponseHeader };
 }
 
 export type ClientResponse =

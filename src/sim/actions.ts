@@ -194,6 +194,33 @@ export const ACTIONS: Record<string, ActionDef> = {
         ctx.cluster.conductor.disk(n).configure(patch);
     },
   },
+  'drop-message': {
+    label: 'drop a message on the wire',
+    check: (a) => {
+      if (!Number.isInteger(a.msgId) || (a.msgId as number) < 1)
+        throw new Error(`action drop-message at ${a.atUs} µs: msgId must be a message id`);
+    },
+    perform: (a, ctx) => {
+      if (!ctx.cluster.conductor.dropMessage(a.msgId as number))
+        throw new Error(`message ${String(a.msgId)} is no longer on the wire`);
+    },
+  },
+  'duplicate-message': {
+    label: 'deliver a message on the wire twice',
+    check: (a) => {
+      if (!Number.isInteger(a.msgId) || (a.msgId as number) < 1)
+        throw new Error(`action duplicate-message at ${a.atUs} µs: msgId must be a message id`);
+    },
+    perform: (a, ctx) => {
+      if (!ctx.cluster.conductor.duplicateMessage(a.msgId as number))
+        throw new Error(`message ${String(a.msgId)} is no longer on the wire`);
+    },
+  },
+  campaign: {
+    label: 'make a node campaign now, as if its election timer fired',
+    check: one('node'),
+    perform: (a, ctx) => ctx.send(node(a, 'node', ctx), { method: 'campaign', body: {} }),
+  },
   'add-member': {
     label: 'add a member (learner: true for a learner) and start it once the cluster accepts it',
     check: (a) => void (id(a, 'node'), id(a, 'id')),
@@ -205,7 +232,10 @@ export const ACTIONS: Record<string, ActionDef> = {
         (r) => {
           if (!r.ok || ctx.cluster.conductor.nodeIds().includes(newId)) return;
           ctx.cluster.conductor.addNode(newId);
-          void ctx.cluster.conductor.restart(newId);
+          // Started as an event of its own, in order with everything else (not from inside this
+          // callback), so every host runs it at the same point of the run.
+          const c = ctx.cluster.conductor;
+          c.at(c.now, 'start-member', () => c.restart(newId));
         },
       );
     },

@@ -504,6 +504,43 @@ export class Conductor<M extends Envelope, Req, Res> {
     for (const input of backlog) await this.input(id, input);
   }
 
+  /**
+   * Drops a message still on the wire (every copy), as a person can in the playground. Returns
+   * false if it was already delivered or dropped.
+   */
+  dropMessage(msgId: number): boolean {
+    let to: number | undefined;
+    let type: string | undefined;
+    const removed = this.queue.removeWhere((e) => {
+      if (e.kind !== 'deliver' || e.msgId !== msgId) return false;
+      to = e.node;
+      type = e.message.type;
+      return true;
+    });
+    if (removed === 0) return false;
+    this.record({ atUs: this.nowUs, kind: 'drop', node: to, msgId, reason: 'user', type });
+    return true;
+  }
+
+  /** Delivers a message still on the wire a second time, right after the first. */
+  duplicateMessage(msgId: number): boolean {
+    const copy = this.queue
+      .toSortedArray()
+      .find((s) => s.event.kind === 'deliver' && s.event.msgId === msgId);
+    if (!copy || copy.event.kind !== 'deliver') return false;
+    const atUs = copy.atUs + 1;
+    this.queue.push(atUs, copy.event);
+    this.record({
+      atUs: this.nowUs,
+      kind: 'duplicate',
+      node: copy.event.message.from,
+      msgId,
+      to: copy.event.node,
+      deliverAtUs: atUs,
+    });
+    return true;
+  }
+
   setSlowDisk(id: number, factor: number): void {
     this.slot(id).disk.setSlow(factor);
     this.record({ atUs: this.nowUs, kind: 'slow-disk', node: id, factor });

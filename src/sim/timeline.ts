@@ -39,7 +39,7 @@ export interface MessageView {
   dropReason?: string;
 }
 
-interface MessageRecord {
+export interface MessageRecord {
   msgId: number;
   type: string;
   from: number;
@@ -189,6 +189,11 @@ export class Timeline {
         for (const d of m.deliverUs) this.maxFlightUs = Math.max(this.maxFlightUs, d - m.sentUs);
         return;
       }
+      case 'duplicate': {
+        const m = this.byMsgId.get(r.msgId as number);
+        if (m && typeof r.deliverAtUs === 'number') m.deliverUs.push(r.deliverAtUs);
+        return;
+      }
       case 'drop': {
         const m = this.byMsgId.get(r.msgId as number);
         if (m) {
@@ -216,6 +221,11 @@ export class Timeline {
         return;
       }
     }
+  }
+
+  /** A message by id: its ends, type, send time, delivery times and fate. */
+  message(msgId: number): Readonly<MessageRecord> | undefined {
+    return this.byMsgId.get(msgId);
   }
 
   /** Index of the first record with atUs > t (records are in time order). */

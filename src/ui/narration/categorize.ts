@@ -98,6 +98,9 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['slow-disk', 'fault'],
   ['set-network', 'fault'],
   ['set-disk', 'storage'],
+  ['drop-message', 'fault'],
+  ['duplicate-message', 'fault'],
+  ['campaign', 'election'],
   ['graceful-stop', 'fault'],
   ['put', 'client'],
   ['get', 'client'],
@@ -105,6 +108,7 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['arrival', 'client'],
   ['client-start', 'client'],
   ['add-member', 'membership'],
+  ['start-member', 'membership'],
   ['remove-member', 'membership'],
   ['promote-member', 'membership'],
   ['transfer-leader', 'election'],
@@ -119,6 +123,8 @@ export function messageCategory(type: unknown): EventCategory {
 
 export function categorize(r: TraceRecord): EventCategory {
   switch (r.kind) {
+    case 'duplicate':
+      return 'fault';
     case 'send':
     case 'recv':
       return messageCategory(r.type);
@@ -184,6 +190,7 @@ export function isNotable(r: TraceRecord): boolean {
     case 'send':
       return NOTABLE_SENDS.has(str(r.type) ?? '');
     case 'drop': {
+      if (r.reason === 'user') return true; // dropped by hand: always news
       const c = messageCategory(r.type);
       return c !== 'heartbeat' && c !== 'replication';
     }

@@ -198,6 +198,10 @@ function narrateRecv(r: TraceRecord): string {
   return `${nodeName(r.node)} receives ${type} from ${nodeName(r.from)}: ${messagePurpose(type)}`;
 }
 
+function narrateDuplicate(r: TraceRecord): string {
+  return `A message from ${nodeName(r.node)} to ${nodeName(r.to)} is duplicated by hand: ${nodeName(r.to)} will receive it twice`;
+}
+
 function narrateDrop(r: TraceRecord): string {
   const type = msgType(r);
   // Dropped as it was sent, the record is the sender's and names `to`; dropped on arrival, it is
@@ -220,6 +224,8 @@ function narrateDrop(r: TraceRecord): string {
       return `${msg} is lost: ${recipient} is down`;
     case 'no-such-node':
       return `${msg} is dropped: there is no node ${recipient}`;
+    case 'user':
+      return `${msg} is dropped by hand, on the wire`;
     default: {
       const reason = str(r.reason);
       return reason === undefined
@@ -545,10 +551,14 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['slow-disk', "Action: change a node's disk speed"],
   ['set-network', "Action: change every link's latency, jitter and loss"],
   ['set-disk', "Action: change every node's fsync latency"],
+  ['drop-message', 'Action: drop a message on the wire'],
+  ['duplicate-message', 'Action: deliver a message on the wire twice'],
+  ['campaign', 'Action: make a node campaign now'],
   ['put', 'Action: put a key'],
   ['get', 'Action: get a key'],
   ['delete', 'Action: delete a key'],
   ['add-member', 'Action: add a member'],
+  ['start-member', 'The new member starts, with an empty disk, to catch up from the leader'],
   ['remove-member', 'Action: remove a member'],
   ['promote-member', 'Action: promote a learner to a voter'],
   ['transfer-leader', 'Action: move leadership to another member'],
@@ -577,6 +587,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['send', narrateSend],
   ['recv', narrateRecv],
   ['drop', narrateDrop],
+  ['duplicate', narrateDuplicate],
   ['durable', narrateDurable],
   ['request', narrateRequest],
   ['request-lost', narrateRequestLost],

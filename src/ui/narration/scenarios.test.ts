@@ -142,7 +142,16 @@ async function readPathRun(f: Follower, settings: Partial<ClusterSettings>): Pro
 async function leaseAndCorruptDiskRun(f: Follower): Promise<void> {
   const settings = { ...DEFAULT_SETTINGS };
   const host = new InProcessHost(nodeSpecs(settings, 41));
-  const c = await startCluster({ settings, seed: 41, host, onTrace: f.onTrace });
+  const recentSends: number[] = [];
+  const c = await startCluster({
+    settings,
+    seed: 41,
+    host,
+    onTrace: (r) => {
+      if (r.kind === 'send') recentSends.push(r.msgId as number);
+      f.onTrace(r);
+    },
+  });
   const leader = await c.leaderOf();
   await c.call(leader, { method: 'leaseGrant', body: { TTL: 2, ID: 26 } });
   await c.call(leader, {
@@ -150,6 +159,16 @@ async function leaseAndCorruptDiskRun(f: Follower): Promise<void> {
     body: { key: bytes('ephemeral'), value: bytes('x'), lease: 26 },
   });
   await c.conductor.runUntil(c.conductor.now + 5_000_000);
+  // By hand, as the playground lets a person: duplicate one message on the wire, drop the next.
+  for (const act of ['duplicate', 'drop'] as const) {
+    const seen = recentSends.length;
+    while (recentSends.length === seen) await c.conductor.step();
+    const msgId = recentSends.at(-1)!;
+    const ok =
+      act === 'duplicate' ? c.conductor.duplicateMessage(msgId) : c.conductor.dropMessage(msgId);
+    expect(ok).toBe(true);
+  }
+  await c.conductor.runUntil(c.conductor.now + 100_000);
   const victim = nodes3.find((n) => n !== leader)!;
   await c.conductor.crash(victim);
   host.disk(victim).corrupt('wal', 2);

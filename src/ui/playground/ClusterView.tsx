@@ -177,6 +177,8 @@ function Message({ m, pos, viewUs }: { m: MessageView; pos: Map<number, Point>; 
       cy={p.y + off.y}
       r={dying ? 7 : 5}
       data-msg-type={m.type}
+      data-msg-id={m.msgId}
+      onClick={() => usePlayground.getState().set({ selectedMessage: m.msgId, playing: false })}
     >
       <title>
         {m.type} n{m.from} → n{m.to}
@@ -221,11 +223,7 @@ export function ClusterView() {
           />
         ))}
       </g>
-      <g className="messages" aria-hidden="true">
-        {messages.map((m) => (
-          <Message key={`${m.msgId}-${m.deliverUs}`} m={m} pos={pos} viewUs={viewUs} />
-        ))}
-      </g>
+
       <g className="nodes">
         {nodes.map((n) => (
           <NodeGlyph
@@ -236,6 +234,12 @@ export function ClusterView() {
             electionUs={electionUs}
             viewUs={viewUs}
           />
+        ))}
+      </g>
+      {/* Messages last: small and moving, they stay clickable over the nodes they leave. */}
+      <g className="messages" aria-hidden="true">
+        {messages.map((m) => (
+          <Message key={`${m.msgId}-${m.deliverUs}`} m={m} pos={pos} viewUs={viewUs} />
         ))}
       </g>
     </svg>

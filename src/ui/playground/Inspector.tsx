@@ -97,6 +97,13 @@ export function Inspector() {
         <button
           type="button"
           disabled={down}
+          onClick={() => void act({ kind: 'campaign', node: id })}
+        >
+          Campaign now
+        </button>
+        <button
+          type="button"
+          disabled={down}
           onClick={() => void act({ kind: 'graceful-stop', node: id })}
         >
           Graceful stop

@@ -4,6 +4,7 @@ import { ClusterView } from './ClusterView';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
 import { Inspector } from './Inspector';
+import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
 import { RunInfo } from './RunInfo';
@@ -93,6 +94,7 @@ export function Playground() {
         </div>
         <aside className="side">
           <RunInfo />
+          <MessagePanel />
           <Inspector />
           <ClientBar />
           <Settings />

@@ -33,6 +33,15 @@ export function Presets() {
       <button type="button" onClick={() => void act({ kind: 'heal-all' })}>
         Heal all
       </button>
+      <button
+        type="button"
+        disabled={!leader || ids.length >= 9}
+        onClick={() =>
+          leader && void act({ kind: 'add-member', node: leader.id, id: Math.max(...ids) + 1 })
+        }
+      >
+        Add a member
+      </button>
     </div>
   );
 }

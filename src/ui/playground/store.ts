@@ -19,6 +19,7 @@ export interface PlaygroundState {
   playing: boolean;
   speed: Speed;
   selectedNode: number | null;
+  selectedMessage: number | null;
   banner: string | null;
   quick: QuickResult | null;
   /** Bumped whenever the session moves, so views derived from it re-render. */
@@ -34,6 +35,7 @@ export const usePlayground = create<PlaygroundState>((set) => ({
   playing: false,
   speed: 0.1,
   selectedNode: null,
+  selectedMessage: null,
   banner: null,
   quick: null,
   tick: 0,

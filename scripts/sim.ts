@@ -16,6 +16,7 @@ import {
 import { runScenario } from '../src/sim/run-scenario';
 
 const USAGE = `usage: npm run sim -- <scenario.json | share URL> [--until 60s] [--host inproc] [--json]
+       (without --until: to the link's cursor, or one simulated minute)
        npm run sim -- --default [--until 60s] [--json]
        npm run sim -- --ops ops.jsonl [scenario.json] [--node 1]   (etcd JSON gateway lines)`;
 
@@ -53,7 +54,7 @@ async function loadScenario(source: string): Promise<Scenario> {
 
 async function main(argv: string[]): Promise<number> {
   let source: string | undefined;
-  let untilUs = 60_000_000;
+  let untilUs: number | undefined;
   let json = false;
   let ops: string | undefined;
   let node = 1;
@@ -84,10 +85,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (source === undefined) throw new Error(USAGE);
   const scenario = source === '' ? defaultScenario() : await loadScenario(source);
-  const result = await runScenario(scenario, { untilUs });
+  // Without --until: a share link runs to its cursor (the trace hash the playground showed);
+  // a scenario without a cursor runs a simulated minute.
+  const until = untilUs ?? (scenario.cursorUs > 0 ? undefined : 60_000_000);
+  const result = await runScenario(scenario, until === undefined ? {} : { untilUs: until });
   const out = {
     seed: scenario.seed,
-    simulatedMs: untilUs / 1000,
+    simulatedMs: result.cluster.conductor.now / 1000,
     traceHash: result.traceHash,
     traceEvents: result.traceEvents,
     ...result.metrics,

@@ -68,3 +68,19 @@ describe('runScenario', () => {
     expect(r.metrics.leaderChanges).toBe(1);
   });
 });
+
+describe('runScenario and the playground agree', () => {
+  it('a share link run headless gives the trace hash the live run showed', async () => {
+    const { Session } = await import('./session');
+    const { encodeFragment, decodeFragment } = await import('../scenario/link-codec');
+    const live = await Session.start(scenario());
+    await live.runTo(2_500_000);
+    await live.act({ kind: 'crash', node: 2 });
+    await live.step();
+    await live.act({ kind: 'put', node: 1, key: 'a', value: 'b' });
+    await live.runTo(3_200_000);
+    const link = await encodeFragment(live.toScenario(live.nowUs));
+    const headless = await runScenario(parseScenario(await decodeFragment(link)), {});
+    expect(headless.traceHash).toBe(live.traceHash);
+  });
+});

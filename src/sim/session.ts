@@ -16,6 +16,9 @@ import { MetricsRecorder, type RunMetrics } from './metrics';
 import { Timeline } from './timeline';
 import { WorkloadGenerator } from './workload';
 
+/** How long a workload client waits after a failed request before its next one. */
+const RETRY_BACKOFF_US = 50_000;
+
 /** Client ids: 1 for actions, 1000 + 1000 * workload + n for workloads. */
 const ACTION_CLIENT = 1;
 
@@ -285,7 +288,12 @@ export class Session {
           const next = () => {
             if (!running()) return;
             const op = gen.nextOp();
-            this.send(gen.pickNode(), clientId, op.kind, op.request, () => next());
+            this.send(gen.pickNode(), clientId, op.kind, op.request, (r) => {
+              // A client backs off after a failure (etcd's clientv3 retries after a pause),
+              // rather than hammering a down member within the same microsecond.
+              if (r.ok) next();
+              else c.at(c.now + RETRY_BACKOFF_US, 'client-retry', next);
+            });
           };
           c.at(startUs, 'client-start', next);
         }

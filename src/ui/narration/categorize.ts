@@ -107,6 +107,7 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['delete', 'client'],
   ['arrival', 'client'],
   ['client-start', 'client'],
+  ['client-retry', 'client'],
   ['add-member', 'membership'],
   ['start-member', 'membership'],
   ['remove-member', 'membership'],

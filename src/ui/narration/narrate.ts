@@ -565,6 +565,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['graceful-stop', 'Action: stop a node gracefully'],
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
+  ['client-retry', 'A workload client tries again after a failed request'],
 ]);
 
 function narrateAction(r: TraceRecord): string {

@@ -731,7 +731,11 @@ export class EtcdServer {
     if (e.index <= this.applied) return;
     this.applied = e.index;
     if (e.type === 'EntryNormal') {
-      if (e.data.length === 0) return; // a new leader's empty entry
+      if (e.data.length === 0) {
+        // A new leader's empty entry: nothing for the store, but applied moves on.
+        this.trace({ kind: 'apply', index: e.index, empty: true });
+        return;
+      }
       const internal = decodeValue(e.data) as unknown as InternalRequest;
       const waiter = this.waiters.get(internal.id);
       this.waiters.delete(internal.id);

@@ -27,3 +27,21 @@ export type PeerMessage = Message | ForwardMessage | ForwardRespMessage;
 export function isForward(m: PeerMessage): m is ForwardMessage | ForwardRespMessage {
   return m.type === 'MsgForward' || m.type === 'MsgForwardResp';
 }
+
+/**
+ * The fields of a message worth a trace record: a Raft message's term and what it carries
+ * (index, log term, entry count, commit, rejection), so the feed and the message panel can say
+ * "MsgApp with 3 entries after index 4, commit 4". Zero and false fields are left out.
+ */
+export function describeMessage(m: PeerMessage): Record<string, unknown> {
+  if (isForward(m)) return { fwdId: m.fwdId };
+  const d: Record<string, unknown> = { term: m.term };
+  if (m.index) d.index = m.index;
+  if (m.logTerm) d.logTerm = m.logTerm;
+  if (m.entries.length > 0) d.entries = m.entries.length;
+  if (m.commit) d.commit = m.commit;
+  if (m.reject) d.reject = true;
+  if (m.rejectHint) d.rejectHint = m.rejectHint;
+  if (m.snapshot) d.snapshotIndex = m.snapshot.metadata.index;
+  return d;
+}

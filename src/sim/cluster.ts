@@ -1,6 +1,6 @@
 // Builds a running cluster from scenario settings: node specs, a host, and the conductor that
 // drives them, plus a small client for tests, the CLI and the UI's quick client bar.
-import type { PeerMessage } from '../server/peer';
+import { describeMessage, type PeerMessage } from '../server/peer';
 import { InProcessHost } from '../host/inproc-host';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
@@ -90,6 +90,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   let nextRequestId = 1;
   const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
+    describe: describeMessage,
     nodes: specs.map((s) => s.id),
     host,
     tickUs: settings.heartbeatMs * MS,

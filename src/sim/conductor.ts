@@ -43,6 +43,8 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
     atUs: number;
     node: number;
   }) => void;
+  /** What of a message goes into its send record beside its type and ends (its term, ...). */
+  describe?: (m: M) => Record<string, unknown>;
   /** Called when a client's request reaches a member that is down (the client is refused). */
   onRequestLost?: (r: { clientId: number; requestId: number; node: number; atUs: number }) => void;
   /** Called with every trace record as it is made (the UI's feed, the checkers). */
@@ -461,6 +463,7 @@ export class Conductor<M extends Envelope, Req, Res> {
       to: m.to,
       type: m.type,
       deliverAtUs: fate.deliverAtUs,
+      ...this.opts.describe?.(m),
     });
     for (const at of fate.deliverAtUs) {
       this.queue.push(at, { kind: 'deliver', node: m.to, message: m, msgId, sentAtUs: this.nowUs });

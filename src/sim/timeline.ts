@@ -40,6 +40,8 @@ export interface MessageView {
 }
 
 export interface MessageRecord {
+  /** What the message carried (term, index, entries, commit, reject ...), when recorded. */
+  fields?: Record<string, unknown>;
   msgId: number;
   type: string;
   from: number;
@@ -51,6 +53,24 @@ export interface MessageRecord {
 }
 
 const CHECKPOINT_EVERY = 2048;
+const SEND_FIELDS = [
+  'term',
+  'index',
+  'logTerm',
+  'entries',
+  'commit',
+  'reject',
+  'rejectHint',
+  'snapshotIndex',
+];
+
+function messageFields(r: TraceRecord): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const f of SEND_FIELDS) {
+    if (r[f] !== undefined) (out ??= {})[f] = r[f];
+  }
+  return out;
+}
 /** How long a dropped message stays visible, dying where it was cut. */
 export const DYING_US = 150_000;
 /** The flight a message dropped at send time would have had: only its direction matters. */
@@ -183,6 +203,7 @@ export class Timeline {
           to: r.to as number,
           sentUs: r.atUs,
           deliverUs: (r.deliverAtUs as number[]) ?? [],
+          fields: messageFields(r),
         };
         this.messages.push(m);
         this.byMsgId.set(m.msgId, m);

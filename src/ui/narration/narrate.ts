@@ -188,9 +188,42 @@ function narrateSend(r: TraceRecord, ctx: NarrationContext): string {
     else if (type === 'MsgPreVote')
       what = `a pre-vote request, asking whether it would vote in term ${term + 1}`;
   }
+  what = withFields(type, r) ?? what;
   const copies = Array.isArray(r.deliverAtUs) ? r.deliverAtUs.length : 1;
   const dup = copies > 1 ? `; the network delivers it ${copies} times` : '';
   return `${nodeName(r.node)} sends ${nodeName(r.to)} ${type}: ${what}${dup}`;
+}
+
+/** A message's own fields, when the send record carries them, make the sentence specific. */
+function withFields(type: string, r: TraceRecord): string | undefined {
+  const index = num(r.index) ?? 0;
+  const entries = num(r.entries) ?? 0;
+  const commit = num(r.commit) ?? 0;
+  const reject = r.reject === true;
+  switch (type) {
+    case 'MsgApp':
+      if (num(r.term) === undefined) return undefined;
+      return entries > 0
+        ? `${entries === 1 ? `entry ${index + 1}` : `entries ${index + 1}-${index + entries}`} to append after index ${index}, commit ${commit}`
+        : `an empty append probing after index ${index}, commit ${commit}`;
+    case 'MsgAppResp':
+      if (num(r.term) === undefined) return undefined;
+      return reject
+        ? `it rejects the append at index ${index}; its log ends near ${num(r.rejectHint) ?? 0}`
+        : `its log matches the leader's up to index ${index}`;
+    case 'MsgHeartbeat':
+      return num(r.term) === undefined
+        ? undefined
+        : `a heartbeat for term ${num(r.term)}, commit ${commit}`;
+    case 'MsgVoteResp':
+    case 'MsgPreVoteResp':
+      if (num(r.term) === undefined) return undefined;
+      return reject
+        ? `it refuses the ${type === 'MsgVoteResp' ? 'vote' : 'pre-vote'}`
+        : `it grants the ${type === 'MsgVoteResp' ? 'vote' : 'pre-vote'}`;
+    default:
+      return undefined;
+  }
 }
 
 function narrateRecv(r: TraceRecord): string {
@@ -296,6 +329,8 @@ function narrateApply(r: TraceRecord): string {
   const n = nodeName(r.node);
   const index = num(r.index);
   const entry = index === undefined ? 'an entry' : `entry ${index}`;
+  if (r.empty === true)
+    return `${n} applies ${entry}, a new leader's empty entry: nothing to store`;
   const method = str(r.method);
   const failed = r.ok === false ? '; the store refuses it with an error' : '';
   if (method === 'range')

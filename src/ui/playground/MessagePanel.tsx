@@ -32,6 +32,12 @@ export function MessagePanel() {
         <dd>{formatUs(m.sentUs)}</dd>
         <dt>fate</dt>
         <dd>{fate}</dd>
+        {Object.entries(m.fields ?? {}).map(([k, v]) => (
+          <div key={k} className="row">
+            <dt>{k}</dt>
+            <dd>{String(v)}</dd>
+          </div>
+        ))}
         <dt>message id</dt>
         <dd>{m.msgId}</dd>
       </dl>

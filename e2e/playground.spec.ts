@@ -275,6 +275,7 @@ test('the inspector shows the node’s log, its keys and its leases, read from t
   await expect(details.locator('table.log')).toContainText("empty (a new leader's first entry)");
   await expect(details.locator('table.kvs')).toContainText('color');
   await expect(details.locator('table.kvs')).toContainText('blue');
+  await expect(details.getByTestId('progress')).toContainText('Replicate');
   await page.screenshot({ path: 'test-results/screenshots/inspector.png', fullPage: true });
 });
 

@@ -982,10 +982,12 @@ export class EtcdServer {
 
   /** The member's log, key-value state and leases, read without side effects. */
   inspect(): NodeInspection {
+    const status = this.raw.status();
     return inspectNode(this.storage, this.store, {
-      commit: this.raw.status().commit,
+      commit: status.commit,
       applied: this.applied,
       snapshotIndex: this.snapshotIndex,
+      ...(status.progress ? { progress: status.progress } : {}),
     });
   }
 

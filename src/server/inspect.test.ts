@@ -34,6 +34,13 @@ describe('inspecting a member', () => {
     ]);
     expect(i.leases).toEqual([{ ID: 0xab, TTL: expect.any(Number), grantedTTL: 60 }]);
     expect(i.applied).toBe(i.lastIndex);
+    expect(i.progress?.map((p) => p.id)).toEqual([1, 2, 3]);
+    expect(i.progress?.find((p) => p.id !== leader)).toMatchObject({
+      match: i.lastIndex,
+      state: 'StateReplicate',
+    });
+    const follower = [1, 2, 3].find((n) => n !== leader)!;
+    expect((await host.inspect(follower))!.progress).toBeUndefined();
   });
 
   it('never changes the run it looks at', async () => {

@@ -25,6 +25,8 @@ export interface NodeInspection {
   kvCount: number;
   kvs: { key: string; value: string; mod_revision: number; version: number; lease: number }[];
   leases: { ID: number; TTL: number; grantedTTL: number }[];
+  /** On the leader: what it knows of each follower's log (Raft's progress tracker). */
+  progress?: { id: number; match: number; next: number; state: string; inflight: number }[];
 }
 
 const text = new TextDecoder();
@@ -78,7 +80,12 @@ export function describeEntry(e: Entry): string {
 export function inspectNode(
   storage: MemoryStorage,
   store: MvccStore,
-  marks: { commit: number; applied: number; snapshotIndex: number },
+  marks: {
+    commit: number;
+    applied: number;
+    snapshotIndex: number;
+    progress?: Record<number, { match: number; next: number; state: string; inflight: number }>;
+  },
   limits = { entries: 40, kvs: 50 },
 ): NodeInspection {
   const first = storage.firstIndex();
@@ -116,5 +123,12 @@ export function inspectNode(
       lease: kv.lease,
     })),
     leases,
+    ...(marks.progress
+      ? {
+          progress: Object.entries(marks.progress)
+            .map(([id, p]) => ({ id: Number(id), ...p }))
+            .sort((a, b) => a.id - b.id),
+        }
+      : {}),
   };
 }

@@ -61,6 +61,33 @@ export function NodeDetails({ id, down }: { id: number; down: boolean }) {
   if (!d) return <p className="hint">Reading the node…</p>;
   return (
     <div className="details" data-testid="node-details">
+      {d.progress && (
+        <>
+          <h3>Followers, as this leader sees them</h3>
+          <table className="progress" data-testid="progress">
+            <thead>
+              <tr>
+                <th scope="col">node</th>
+                <th scope="col">match</th>
+                <th scope="col">next</th>
+                <th scope="col">state</th>
+                <th scope="col">inflight</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.progress.map((p) => (
+                <tr key={p.id}>
+                  <td>n{p.id}</td>
+                  <td>{p.match}</td>
+                  <td>{p.next}</td>
+                  <td>{p.state.replace('State', '')}</td>
+                  <td>{p.inflight}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>Log</h3>
       <p className="hint">
         {d.firstIndex > 1

@@ -325,3 +325,16 @@ test('campaign now: PreVote and CheckQuorum keep the leader; adding a member sta
     timeout: 10_000,
   });
 });
+
+test('shift-click nodes into a group and partition it from the rest', async ({ page }) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByTestId('node-1').click({ modifiers: ['Shift'] });
+  await page.getByRole('button', { name: 'Partition n1 from the rest' }).click();
+  await expect(page.getByTestId('link-1-2')).toHaveAttribute('aria-label', 'link n1 to n2, cut');
+  await expect(page.getByTestId('link-1-3')).toHaveAttribute('aria-label', 'link n1 to n3, cut');
+  await expect(page.getByTestId('link-2-3')).toHaveAttribute(
+    'aria-label',
+    'link n2 to n3, connected',
+  );
+});

@@ -48,12 +48,14 @@ function NodeGlyph({
   n,
   at,
   selected,
+  grouped,
   electionUs,
   viewUs,
 }: {
   n: NodeView;
   at: Point;
   selected: boolean;
+  grouped: boolean;
   electionUs: number;
   viewUs: number;
 }) {
@@ -65,10 +67,19 @@ function NodeGlyph({
     n.liveness === 'up' && n.role !== 'StateLeader'
       ? Math.max(0, Math.min(1, (viewUs - n.timerStartUs) / electionUs))
       : 0;
-  const select = () => usePlayground.getState().set({ selectedNode: selected ? null : n.id });
+  const select = (shift: boolean) => {
+    const st = usePlayground.getState();
+    if (shift) {
+      // Shift: gather nodes into a group to partition from the rest.
+      const group = st.group.includes(n.id)
+        ? st.group.filter((g) => g !== n.id)
+        : [...st.group, n.id];
+      st.set({ group });
+    } else st.set({ selectedNode: selected ? null : n.id });
+  };
   return (
     <g
-      className={selected ? `${cls} selected` : cls}
+      className={`${cls}${selected ? ' selected' : ''}${grouped ? ' grouped' : ''}`}
       transform={`translate(${at.x},${at.y})`}
       role="button"
       tabIndex={0}
@@ -78,11 +89,11 @@ function NodeGlyph({
       data-role={n.role}
       data-term={n.term}
       data-liveness={n.liveness}
-      onClick={select}
+      onClick={(e) => select(e.shiftKey)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
-          select();
+          select(e.shiftKey);
         }
       }}
     >
@@ -193,6 +204,7 @@ export function ClusterView() {
   const viewUs = usePlayground((s) => s.viewUs);
   usePlayground((s) => s.tick); // re-render when the run moves (members can be added)
   const selected = usePlayground((s) => s.selectedNode);
+  const group = usePlayground((s) => s.group);
   const idsKey = (session?.cluster.conductor.nodeIds() ?? []).join(',');
   const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split(',').map(Number)), [idsKey]);
   const pos = useMemo(() => ringPositions(ids), [ids]);
@@ -231,6 +243,7 @@ export function ClusterView() {
             n={n}
             at={pos.get(n.id) ?? { x: 0, y: 0 }}
             selected={selected === n.id}
+            grouped={group.includes(n.id)}
             electionUs={electionUs}
             viewUs={viewUs}
           />

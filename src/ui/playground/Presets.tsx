@@ -5,12 +5,17 @@ import { usePlayground } from './store';
 export function Presets() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
+  const group = usePlayground((s) => s.group);
   usePlayground((s) => s.tick);
   if (!session) return null;
   const ids = session.cluster.conductor.nodeIds();
   const leader = session.timeline
     .nodesAt(viewUs)
     .find((n) => n.role === 'StateLeader' && n.liveness === 'up');
+  const partitionGroup = () => {
+    void act({ kind: 'partition', groups: [group, ids.filter((i) => !group.includes(i))] });
+    usePlayground.getState().set({ group: [] });
+  };
   const isolate = () =>
     leader &&
     void act({ kind: 'partition', groups: [[leader.id], ids.filter((i) => i !== leader.id)] });
@@ -29,6 +34,16 @@ export function Presets() {
       </button>
       <button type="button" disabled={ids.length < 3} onClick={split}>
         Split majority / minority
+      </button>
+      <button
+        type="button"
+        disabled={group.length === 0 || group.length === ids.length}
+        onClick={partitionGroup}
+        title="Shift-click nodes to gather them into a group"
+      >
+        Partition{' '}
+        {group.length > 0 ? group.map((g) => `n${g}`).join(', ') : 'the shift-clicked nodes'} from
+        the rest
       </button>
       <button type="button" onClick={() => void act({ kind: 'heal-all' })}>
         Heal all

@@ -20,6 +20,8 @@ export interface PlaygroundState {
   speed: Speed;
   selectedNode: number | null;
   selectedMessage: number | null;
+  /** Nodes shift-clicked into a group, to partition from the rest. */
+  group: number[];
   banner: string | null;
   quick: QuickResult | null;
   /** Bumped whenever the session moves, so views derived from it re-render. */
@@ -36,6 +38,7 @@ export const usePlayground = create<PlaygroundState>((set) => ({
   speed: 0.1,
   selectedNode: null,
   selectedMessage: null,
+  group: [],
   banner: null,
   quick: null,
   tick: 0,

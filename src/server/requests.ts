@@ -146,3 +146,25 @@ export function isTxnReadOnly(t: TxnRequest): boolean {
     (op) => 'request_range' in op || ('request_txn' in op && isTxnReadOnly(op.request_txn)),
   );
 }
+
+const keyText = new TextDecoder();
+/** Keys in a trace record are text, cut short: the trace is for people and hashes. */
+function traceKey(key: Uint8Array | undefined): string | undefined {
+  if (!key) return undefined;
+  const s = keyText.decode(key.length > 128 ? key.subarray(0, 128) : key);
+  return s.length > 64 ? s.slice(0, 63) + '…' : s;
+}
+
+/** A request's method and key, for its trace record. */
+export function describeRequest(r: ClientRequest): Record<string, unknown> {
+  const body = r.body as { key?: Uint8Array };
+  const key = traceKey(body.key);
+  return key === undefined ? { method: r.method } : { method: r.method, key };
+}
+
+/** A response's outcome (ok, the error message, the revision), for its trace record. */
+export function describeResponse(r: ClientResponse): Record<string, unknown> {
+  if (!r.ok) return { ok: false, error: r.error.message };
+  const revision = (r.body as { header?: { revision?: number } }).header?.revision;
+  return revision ? { ok: true, revision } : { ok: true };
+}

@@ -3,7 +3,12 @@
 import { describeMessage, type PeerMessage } from '../server/peer';
 import { InProcessHost } from '../host/inproc-host';
 import type { NodeSpec } from '../server/node-spec';
-import type { ClientRequest, ClientResponse } from '../server/requests';
+import {
+  describeRequest,
+  describeResponse,
+  type ClientRequest,
+  type ClientResponse,
+} from '../server/requests';
 import type { ClusterSettings } from '../scenario/schema';
 import { Conductor, type TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
@@ -91,6 +96,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
     describe: describeMessage,
+    describeRequest,
+    describeResponse,
     nodes: specs.map((s) => s.id),
     host,
     tickUs: settings.heartbeatMs * MS,

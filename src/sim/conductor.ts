@@ -43,6 +43,10 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
     atUs: number;
     node: number;
   }) => void;
+  /** What of a client request goes into its trace record (its method, its key, ...). */
+  describeRequest?: (r: Req) => Record<string, unknown>;
+  /** What of a response goes into its trace record (ok, the error, the revision). */
+  describeResponse?: (r: Res) => Record<string, unknown>;
   /** What of a message goes into its send record beside its type and ends (its term, ...). */
   describe?: (m: M) => Record<string, unknown>;
   /** Called when a client's request reaches a member that is down (the client is refused). */
@@ -332,6 +336,7 @@ export class Conductor<M extends Envelope, Req, Res> {
           node: e.node,
           clientId: e.clientId,
           requestId: e.requestId,
+          ...this.opts.describeRequest?.(e.request),
         });
         if (slot.state === 'down') {
           this.record({
@@ -410,6 +415,7 @@ export class Conductor<M extends Envelope, Req, Res> {
         node: id,
         clientId: r.clientId,
         requestId: r.requestId,
+        ...this.opts.describeResponse?.(r.response),
       });
       this.opts.onResponse?.({ ...r, atUs: this.nowUs, node: id });
     }

@@ -27,9 +27,9 @@ test('opens on an elected cluster, and the nodes say who they are', async ({ pag
 test('steps through events one at a time', async ({ page }) => {
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const before = await page.getByTestId('sim-time').textContent();
-  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('sim-time')).not.toHaveText(before ?? '');
 });
@@ -75,14 +75,14 @@ test('a crashed node restarts from its IndexedDB disk and catches up', async ({ 
   await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-liveness', 'down');
   // A request to the crashed node is refused at once, as etcd's client would see it.
   await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${id}` });
-  await page.getByRole('button', { name: 'Put' }).click();
+  await page.getByRole('button', { name: 'Put', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(
     `put failed: n${id} is down: connection refused`,
   );
   const up = (await leader(page).getAttribute('data-testid'))!.replace('node-', '');
   await page.getByRole('combobox', { name: 'Node' }).selectOption({ label: `n${up}` });
   await page.getByRole('textbox', { name: 'Key' }).fill('during-crash');
-  await page.getByRole('button', { name: 'Put' }).click();
+  await page.getByRole('button', { name: 'Put', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(/put ok \(revision \d+\)/, {
     timeout: 10_000,
   });
@@ -92,7 +92,7 @@ test('a crashed node restarts from its IndexedDB disk and catches up', async ({ 
   await expect
     .poll(
       async () => {
-        await page.getByRole('button', { name: 'Get (serializable)' }).click();
+        await page.getByRole('button', { name: 'Get (serializable)', exact: true }).click();
         return page.getByTestId('client-answer').textContent();
       },
       { timeout: 15_000 },
@@ -105,7 +105,7 @@ test('writes and reads a key, shown as text', async ({ page }) => {
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('textbox', { name: 'Key' }).fill('<b>k</b>');
   await page.getByRole('textbox', { name: 'Value' }).fill('<img src=x onerror=alert(1)>');
-  await page.getByRole('button', { name: 'Put' }).click();
+  await page.getByRole('button', { name: 'Put', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Get', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(
@@ -124,10 +124,10 @@ test('a copied link opens elsewhere on the same trace hash and the same cluster'
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('textbox', { name: 'Key' }).fill('shared');
-  await page.getByRole('button', { name: 'Put' }).click();
+  await page.getByRole('button', { name: 'Put', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Copy link' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
   await expect(page).toHaveURL(/#.+/);
   const url = page.url();
   const hash = await page.getByTestId('trace-hash').textContent();
@@ -196,7 +196,7 @@ test('narrates what happened; a line jumps the timeline; next election steps to 
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   const feed = page.getByTestId('feed');
   await expect(feed).toContainText(/election timer fired; it becomes a pre-candidate and asks/);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const line = feed
     .getByRole('button')
     .filter({ hasText: /won the election/ })
@@ -228,7 +228,7 @@ test('one click isolates the leader; the majority elects another', async ({ page
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4x' });
   const oldId = (await leader(page).getAttribute('data-testid'))!;
-  await page.getByRole('button', { name: 'Isolate the leader' }).click();
+  await page.getByRole('button', { name: 'Isolate the leader', exact: true }).click();
   await expect
     .poll(
       async () =>
@@ -241,7 +241,7 @@ test('one click isolates the leader; the majority elects another', async ({ page
       { timeout: 20_000 },
     )
     .toBe(1);
-  await page.getByRole('button', { name: 'Heal all' }).click();
+  await page.getByRole('button', { name: 'Heal all', exact: true }).click();
   await expect(page.getByTestId('link-1-2')).toHaveAttribute('aria-label', /connected/);
 });
 
@@ -250,12 +250,12 @@ test('settings start a new five-node run, and bad values say what is wrong', asy
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('heading', { name: 'Settings' }).click();
   await page.getByRole('textbox', { name: 'Cluster size' }).fill('12');
-  await page.getByRole('button', { name: 'New run with these settings' }).click();
+  await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'settings.size' })).toHaveText(
     /settings\.size: must be between 1 and 9, got 12/,
   );
   await page.getByRole('textbox', { name: 'Cluster size' }).fill('5');
-  await page.getByRole('button', { name: 'New run with these settings' }).click();
+  await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
   await expect(page.locator('[data-testid^="node-"]')).toHaveCount(5, { timeout: 10_000 });
   await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
 });
@@ -267,7 +267,7 @@ test('the inspector shows the node’s log, its keys and its leases, read from t
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('textbox', { name: 'Key' }).fill('color');
   await page.getByRole('textbox', { name: 'Value' }).fill('blue');
-  await page.getByRole('button', { name: 'Put' }).click();
+  await page.getByRole('button', { name: 'Put', exact: true }).click();
   await expect(page.getByTestId('client-answer')).toHaveText(/put ok/, { timeout: 10_000 });
   await leader(page).click();
   const details = page.getByTestId('node-details');
@@ -282,7 +282,7 @@ test('the inspector shows the node’s log, its keys and its leases, read from t
 test('click a message on the wire to see it and drop it; the feed says so', async ({ page }) => {
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   // Step until something is on the wire (a heartbeat at least every 100 simulated ms).
   for (
     let i = 0;
@@ -296,7 +296,7 @@ test('click a message on the wire to see it and drop it; the feed says so', asyn
   await msg.click({ force: true });
   const panel = page.getByTestId('message-panel');
   await expect(panel.getByRole('heading')).toHaveText(type);
-  await panel.getByRole('button', { name: 'Drop it' }).click();
+  await panel.getByRole('button', { name: 'Drop it', exact: true }).click();
   await expect(page.getByTestId('feed')).toContainText('is dropped by hand, on the wire');
 });
 
@@ -311,7 +311,10 @@ test('campaign now: PreVote and CheckQuorum keep the leader; adding a member sta
   const follower = page.locator('[data-testid^="node-"][data-role="StateFollower"]').first();
   const id = (await follower.getAttribute('data-testid'))!.replace('node-', '');
   await follower.click();
-  await page.getByTestId('inspector').getByRole('button', { name: 'Campaign now' }).click();
+  await page
+    .getByTestId('inspector')
+    .getByRole('button', { name: 'Campaign now', exact: true })
+    .click();
   // The others still hear from their leader, so they refuse the pre-vote: no new term.
   await expect(page.getByTestId('feed')).toContainText(
     `n${id}'s election timer fired; it becomes a pre-candidate`,
@@ -319,7 +322,7 @@ test('campaign now: PreVote and CheckQuorum keep the leader; adding a member sta
   await page.waitForTimeout(1000);
   await expect(leader(page)).toHaveAttribute('data-testid', leaderId!);
   expect(Number(await leader(page).getAttribute('data-term'))).toBe(term);
-  await page.getByRole('button', { name: 'Add a member' }).click();
+  await page.getByRole('button', { name: 'Add a member', exact: true }).click();
   await expect(page.getByTestId('node-4')).toBeVisible({ timeout: 10_000 });
   await expect(page.getByTestId('node-4')).toHaveAttribute('data-liveness', 'up', {
     timeout: 10_000,
@@ -330,7 +333,7 @@ test('shift-click nodes into a group and partition it from the rest', async ({ p
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByTestId('node-1').click({ modifiers: ['Shift'] });
-  await page.getByRole('button', { name: 'Partition n1 from the rest' }).click();
+  await page.getByRole('button', { name: 'Partition n1 from the rest', exact: true }).click();
   await expect(page.getByTestId('link-1-2')).toHaveAttribute('aria-label', 'link n1 to n2, cut');
   await expect(page.getByTestId('link-1-3')).toHaveAttribute('aria-label', 'link n1 to n3, cut');
   await expect(page.getByTestId('link-2-3')).toHaveAttribute(

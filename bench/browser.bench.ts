@@ -10,13 +10,13 @@
 // Options: --sim <simulated seconds of load per run> (default 10), --only <concurrency>.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions, findChromium } from '../scripts/browser.mjs';
 import { report, type Figure } from './lib/harness';
+import { freePort, waitFor } from './lib/serve';
 import type { BrowserBenchResult } from '../src/ui/bench/run';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,32 +30,6 @@ const simulatedS = Number(arg('--sim') ?? 10);
 const concurrencies = arg('--only') ? [Number(arg('--only'))] : [1, 16, 64];
 /** etcd 3.4.23, 3 members on loopback, JSON gateway (issue 5; bench/etcd-baseline.mjs). */
 const ETCD: Record<number, number> = { 1: 360, 16: 940, 64: 2160 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function main(): Promise<void> {
   if (!findChromium()) {

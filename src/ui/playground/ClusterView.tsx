@@ -1,18 +1,16 @@
 import { arc } from 'd3';
 import { useMemo } from 'react';
-import type { MessageView, NodeView } from '../../sim/timeline';
-import { messageProgress } from '../../sim/timeline';
+import type { NodeView } from '../../sim/timeline';
 import { act } from './actions';
 import {
   NODE_RADIUS,
   VIEW_SIZE,
-  alongLink,
-  laneOffset,
   linkStatesAt,
   ringPositions,
   type LinkState,
   type Point,
 } from './geometry';
+import { MessageLayer } from './MessageLayer';
 import { usePlayground } from './store';
 
 const ROLE_LABEL: Record<NodeView['role'], string> = {
@@ -21,17 +19,6 @@ const ROLE_LABEL: Record<NodeView['role'], string> = {
   StatePreCandidate: 'pre-candidate',
   StateFollower: 'follower',
 };
-
-export function messageClass(type: string): string {
-  if (type.startsWith('MsgApp')) return 'msg-app';
-  if (type.startsWith('MsgHeartbeat')) return 'msg-heartbeat';
-  if (type.startsWith('MsgPreVote')) return 'msg-prevote';
-  if (type.startsWith('MsgVote')) return 'msg-vote';
-  if (type.startsWith('MsgReadIndex')) return 'msg-readindex';
-  if (type.startsWith('MsgSnap')) return 'msg-snap';
-  if (type === 'MsgTimeoutNow') return 'msg-timeoutnow';
-  return 'msg-other';
-}
 
 function nodeLabel(n: NodeView): string {
   const state =
@@ -174,31 +161,6 @@ function Link({
   );
 }
 
-function Message({ m, pos, viewUs }: { m: MessageView; pos: Map<number, Point>; viewUs: number }) {
-  const a = pos.get(m.from);
-  const b = pos.get(m.to);
-  if (!a || !b) return null;
-  const p = alongLink(a, b, messageProgress(m, viewUs));
-  const off = laneOffset(a, b);
-  const dying = m.droppedUs !== undefined;
-  return (
-    <circle
-      className={`msg ${messageClass(m.type)}${dying ? ' msg-dying' : ''}`}
-      cx={p.x + off.x}
-      cy={p.y + off.y}
-      r={dying ? 7 : 5}
-      data-msg-type={m.type}
-      data-msg-id={m.msgId}
-      onClick={() => usePlayground.getState().set({ selectedMessage: m.msgId, playing: false })}
-    >
-      <title>
-        {m.type} n{m.from} → n{m.to}
-        {dying ? ` (dropped: ${m.dropReason})` : ''}
-      </title>
-    </circle>
-  );
-}
-
 export function ClusterView() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
@@ -250,11 +212,7 @@ export function ClusterView() {
         ))}
       </g>
       {/* Messages last: small and moving, they stay clickable over the nodes they leave. */}
-      <g className="messages" aria-hidden="true">
-        {messages.map((m) => (
-          <Message key={`${m.msgId}-${m.deliverUs}`} m={m} pos={pos} viewUs={viewUs} />
-        ))}
-      </g>
+      <MessageLayer messages={messages} pos={pos} viewUs={viewUs} />
     </svg>
   );
 }

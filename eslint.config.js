@@ -6,6 +6,27 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/** A layer that may import nothing outside its own folder (and not its sibling pure layer). */
+function pureLayer(folder, sibling, message) {
+  const outside = ['server', 'storage', 'sim', 'host', 'ui'].map((l) => `**/${l}/**`);
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [`**/${sibling}`, `**/${sibling}/**`, ...outside, 'react', 'idb', 'comlink'],
+              message,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 const wallClockMessage =
   'Determinism: simulated time only below src/ui and src/host (use the conductor clock or the seeded PRNG).';
 
@@ -72,58 +93,10 @@ export default tseslint.config(
     },
   },
   // Layering: raft and mvcc are pure and know nothing of each other, the browser or the hosts.
-  {
-    files: ['src/raft/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '**/mvcc',
-                '**/mvcc/**',
-                '**/server/**',
-                '**/storage/**',
-                '**/sim/**',
-                '**/host/**',
-                '**/ui/**',
-                'react',
-                'idb',
-                'comlink',
-              ],
-              message: 'src/raft is a pure state machine: it imports nothing outside src/raft.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/mvcc/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '**/raft',
-                '**/raft/**',
-                '**/server/**',
-                '**/storage/**',
-                '**/sim/**',
-                '**/host/**',
-                '**/ui/**',
-                'react',
-                'idb',
-                'comlink',
-              ],
-              message: 'src/mvcc is a pure store: it imports nothing outside src/mvcc.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  pureLayer(
+    'raft',
+    'mvcc',
+    'src/raft is a pure state machine: it imports nothing outside src/raft.',
+  ),
+  pureLayer('mvcc', 'raft', 'src/mvcc is a pure store: it imports nothing outside src/mvcc.'),
 );

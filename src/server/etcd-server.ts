@@ -215,6 +215,8 @@ export class EtcdServer {
       maxInflightMsgs: 256,
       rand: cfg.rand,
     });
+    // Kept from each Ready's hard state after this (status() allocates, and runs per response).
+    this.term = this.raw.status().term;
     if (disk.snapshot) {
       this.restoreStore(disk.snapshot.data);
       this.applied = disk.snapshot.metadata.index;
@@ -853,7 +855,7 @@ export class EtcdServer {
       cluster_id: this.clusterId,
       member_id: this.id,
       revision,
-      raft_term: this.raw.status().term,
+      raft_term: this.term,
     };
     body = { ...body, header };
     this.deliver(w, { ok: true, method: w.method, body }, atUs);
@@ -954,9 +956,9 @@ export class EtcdServer {
   // ---- views ----
 
   private header() {
-    return {
-      revision: this.store.range({ key: utf8.encode('\0'), count_only: true }).header.revision,
-    };
+    // The store's own revision: a range here would place a read on the backend model (lock
+    // events, timing) just to answer a status call.
+    return { revision: this.store.revision };
   }
 
   members(): Member[] {

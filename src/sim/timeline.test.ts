@@ -14,7 +14,7 @@ async function recordedRun() {
   });
   const leader = await c.leaderOf();
   const key = new TextEncoder().encode('k');
-  for (let i = 0; i < 100; i++) await c.call(leader, { method: 'put', body: { key, value: key } });
+  for (let i = 0; i < 130; i++) await c.call(leader, { method: 'put', body: { key, value: key } });
   c.conductor.network.partition([[leader], [1, 2, 3].filter((n) => n !== leader)]);
   await c.conductor.runUntil(c.conductor.now + 3_000_000);
   await c.conductor.crash([1, 2, 3].find((n) => n !== leader)!);

@@ -263,6 +263,18 @@ export class Timeline {
 
   /** Every node's state after all records up to and including time `tUs`. */
   nodesAt(tUs: number): NodeView[] {
+    // Several panels ask for the same moment each frame: answer repeats from the last fold.
+    const memo = this.lastNodes;
+    if (memo && memo.tUs === tUs && memo.length === this.records.length)
+      return memo.nodes.map((n) => ({ ...n }));
+    const nodes = this.foldNodesAt(tUs);
+    this.lastNodes = { tUs, length: this.records.length, nodes };
+    return nodes.map((n) => ({ ...n }));
+  }
+
+  private lastNodes: { tUs: number; length: number; nodes: NodeView[] } | undefined;
+
+  private foldNodesAt(tUs: number): NodeView[] {
     const end = this.indexAfter(tUs);
     let state: NodeMap;
     if (end === this.records.length) {

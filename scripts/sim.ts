@@ -1,9 +1,8 @@
 // `npm run sim -- <scenario.json | share URL> --until 60s [--host inproc] [--json]`
 // Runs a scenario headless in this process and prints its metrics and trace hash. The same
 // scenario and seed print the same trace hash as the playground shows for it.
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
 import { startCluster } from '../src/sim/cluster';
 import { GatewaySession } from '../src/sim/gateway-session';
 import { LinkError, decodeFragment } from '../src/scenario/link-codec';

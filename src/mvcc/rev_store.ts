@@ -40,25 +40,63 @@ export function tombstoneRecord(
   };
 }
 
+/**
+ * A 32-bit hash of one record: every field that etcd's HashKV covers (the revision, the key, the
+ * value, create revision, version, lease, tombstone). FNV-1a over the bytes, with the numbers
+ * folded in first.
+ */
+export function recordHash(r: RevRecord): number {
+  let h = 0x811c9dc5;
+  const mix = (x: number) => {
+    h = Math.imul(h ^ (x & 0xffff), 0x01000193);
+    h = Math.imul(h ^ Math.floor(x / 0x10000), 0x01000193);
+  };
+  mix(r.main);
+  mix(r.sub);
+  mix(r.create);
+  mix(r.version);
+  mix(r.lease);
+  mix(r.tombstone ? 1 : 0);
+  mix(r.key.length);
+  for (const b of r.key) h = Math.imul(h ^ b, 0x01000193);
+  mix(r.value.length);
+  for (const b of r.value) h = Math.imul(h ^ b, 0x01000193);
+  return h >>> 0;
+}
+
 export class RevStore {
   private recs: RevRecord[] = [];
+  /**
+   * The sum (mod 2^32) of every stored record's hash: a fingerprint of the store's contents that
+   * a write, a rollback or a compaction updates in proportion to what it changes. Two stores with
+   * the same records have the same fingerprint, in whatever order they got them (a snapshot).
+   */
+  private sum = 0;
 
   get size(): number {
     return this.recs.length;
   }
 
+  get fingerprint(): number {
+    return this.sum;
+  }
+
   append(r: RevRecord): void {
     this.recs.push(r);
+    this.sum = (this.sum + recordHash(r)) >>> 0;
   }
 
   /** Replaces every record (restore from a snapshot): `recs` in (main, sub) order. */
   load(recs: RevRecord[]): void {
     this.recs = recs;
+    this.sum = 0;
+    for (const r of recs) this.sum = (this.sum + recordHash(r)) >>> 0;
   }
 
   /** Removes the last record (a write transaction's rollback). */
   pop(): void {
-    this.recs.pop();
+    const r = this.recs.pop();
+    if (r) this.sum = (this.sum - recordHash(r)) >>> 0;
   }
 
   /** Index of the first record with main >= rev. */
@@ -94,6 +132,7 @@ export class RevStore {
     for (let i = 0; i < cut; i++) {
       const r = this.recs[i] as RevRecord;
       if (keep.has(r)) kept.push(r);
+      else this.sum = (this.sum - recordHash(r)) >>> 0;
     }
     const removed = cut - kept.length;
     if (removed > 0) {

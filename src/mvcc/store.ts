@@ -326,6 +326,15 @@ export class MvccStore {
     return this.currentRev;
   }
 
+  /**
+   * A fingerprint of every stored revision (rev_store.ts): members that applied the same entries
+   * agree on it. raftlab's invariant checker compares it across members at each applied index;
+   * it is not etcd's HashKV (which costs a scan), but covers the same fields.
+   */
+  get kvHash(): number {
+    return this.revs.fingerprint;
+  }
+
   /** The compacted revision (-1 before any compaction). */
   get compactRevision(): number {
     return this.compactMainRev;

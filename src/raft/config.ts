@@ -41,6 +41,12 @@ export interface RaftConfig {
    * member) until a new leader appears, as etcd did before.
    */
   stepDownOnRemoval?: boolean;
+  /**
+   * UNSAFE, for teaching only (raftlab's `figure8-commit`): commit an entry of an earlier term
+   * once a quorum holds it, as the Raft paper's Figure 8 shows must not be done, and append no
+   * empty entry on election (which would otherwise commit the old entries safely). Default false.
+   */
+  unsafeCommitEarlierTerms?: boolean;
   /** The only source of randomness: returns a number in [0, 1). Seed it for reproducible runs. */
   rand: () => number;
 }
@@ -60,6 +66,7 @@ export interface ValidConfig {
   readOnlyOption: ReadOnlyOption;
   disableProposalForwarding: boolean;
   stepDownOnRemoval: boolean;
+  unsafeCommitEarlierTerms: boolean;
   rand: () => number;
 }
 
@@ -123,6 +130,7 @@ export function validateConfig(c: RaftConfig): ValidConfig {
     readOnlyOption,
     disableProposalForwarding: c.disableProposalForwarding ?? false,
     stepDownOnRemoval: c.stepDownOnRemoval ?? true,
+    unsafeCommitEarlierTerms: c.unsafeCommitEarlierTerms ?? false,
     rand: c.rand,
   };
 }

@@ -114,6 +114,7 @@ export class Raft {
   randomizedElectionTimeout = 0;
   readonly disableProposalForwarding: boolean;
   readonly stepDownOnRemoval: boolean;
+  private readonly unsafeCommitEarlierTerms: boolean;
   private readonly rand: () => number;
   private tickFn: () => void;
   private stepFn: StepFn;
@@ -134,6 +135,7 @@ export class Raft {
     this.readOnly = new ReadOnly(c.readOnlyOption);
     this.disableProposalForwarding = c.disableProposalForwarding;
     this.stepDownOnRemoval = c.stepDownOnRemoval;
+    this.unsafeCommitEarlierTerms = c.unsafeCommitEarlierTerms;
     this.rand = c.rand;
     this.tickFn = this.tickElection;
     this.stepFn = stepFollower;
@@ -293,7 +295,13 @@ export class Raft {
 
   /** Advances the commit index to what a quorum has acked, if that entry is of our term. */
   maybeCommit(): boolean {
-    return this.raftLog.maybeCommit(this.trk.committed(), this.term);
+    const index = this.trk.committed();
+    if (this.unsafeCommitEarlierTerms) {
+      // Figure 8's mistake: counting replicas commits an old-term entry that a later leader,
+      // elected without it, may still overwrite.
+      return this.raftLog.maybeCommit(index, this.raftLog.termOrZero(index));
+    }
+    return this.raftLog.maybeCommit(index, this.term);
   }
 
   private reset(term: number): void {
@@ -404,8 +412,11 @@ export class Raft {
     // There may be an unapplied conf change in the log; refuse new ones until everything we have
     // is applied rather than scan the tail.
     this.pendingConfIndex = this.raftLog.lastIndex();
-    // An empty entry of our term: committing it commits everything before it (Figure 8).
-    this.appendEntry([{ term: 0, index: 0, type: 'EntryNormal', data: EMPTY_BYTES }]);
+    // An empty entry of our term: committing it commits everything before it (Figure 8). The
+    // unsafe figure8-commit mode leaves it out, as the paper's Figure 8 leader does: old-term
+    // entries then commit by counting replicas alone, which is the mistake it shows.
+    if (!this.unsafeCommitEarlierTerms)
+      this.appendEntry([{ term: 0, index: 0, type: 'EntryNormal', data: EMPTY_BYTES }]);
   }
 
   hup(t: CampaignType): void {

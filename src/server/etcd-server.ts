@@ -40,6 +40,8 @@ import type {
   StatusResponse,
 } from './requests';
 import { WRITE_METHODS, isTxnReadOnly } from './requests';
+import type { UnsafeSetting } from '../scenario/schema';
+import { crc32 } from '../storage/crc32';
 import { decodeValue, encodeValue, type Value } from './value-codec';
 
 export type ReadPath = 'read-index' | 'log' | 'lease';
@@ -67,6 +69,11 @@ export interface ServerConfig {
    * compacts its log, keeping SNAPSHOT_CATCH_UP_ENTRIES behind for slow followers.
    */
   snapshotCount: number;
+  /**
+   * Deliberately unsafe behaviours for teaching (none by default): each breaks one rule that
+   * Raft or etcd relies on, and raftlab's checker must catch the anomaly it allows.
+   */
+  unsafe?: readonly UnsafeSetting[];
 }
 
 /** etcd's SnapshotCatchUpEntries: entries kept after a snapshot so a slow follower can catch up. */
@@ -170,6 +177,7 @@ export class EtcdServer {
   private readonly auth: AuthModel;
   /** Requests waiting for their authentication check on this member's CPU, in time order. */
   private authQueue: { readyUs: number; waiter: Waiter; request: ClientRequest }[] = [];
+  private readonly unsafe: ReadonlySet<UnsafeSetting>;
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = cfg;
@@ -179,6 +187,7 @@ export class EtcdServer {
     this.clusterId = fnv1a32([...cfg.initialCluster].sort((a, b) => a - b).join(','));
     this.started.add(cfg.id);
     this.auth = new AuthModel(cfg.auth);
+    this.unsafe = new Set(cfg.unsafe ?? []);
     this.backend = new Backend({
       ...cfg.backend,
       startUs: nowUs,
@@ -213,6 +222,7 @@ export class EtcdServer {
       readOnlyOption: cfg.readPath === 'lease' ? 'lease-based' : 'safe',
       maxSizePerMsg: 1024 * 1024,
       maxInflightMsgs: 256,
+      unsafeCommitEarlierTerms: this.unsafe.has('figure8-commit'),
       rand: cfg.rand,
     });
     // Kept from each Ready's hard state after this (status() allocates, and runs per response).
@@ -241,10 +251,16 @@ export class EtcdServer {
       data: encodeConfChange({ type: 'ConfChangeAddNode', nodeId }),
     }));
     this.storage.append(entries);
-    this.storage.setHardState({ term: 1, vote: 0, commit: entries.length });
-    this.out.writes.push({
-      writeId: this.nextWriteId++,
-      write: { entries, hardState: { term: 1, vote: 0, commit: entries.length } },
+    const hardState = { term: 1, vote: 0, commit: entries.length };
+    this.storage.setHardState(hardState);
+    const writeId = this.nextWriteId++;
+    this.out.writes.push({ writeId, write: { entries, hardState } });
+    this.trace({
+      kind: 'persist',
+      writeId,
+      entries: entries.length,
+      hardState,
+      ents: logMarks(entries),
     });
   }
 
@@ -460,9 +476,17 @@ export class EtcdServer {
           nodeId: ID,
         });
       }
-      case 'memberRemove':
-        this.refuse(checkRemove(this.membershipView(), req.body.ID));
+      case 'memberRemove': {
+        const view = this.membershipView();
+        const refusal = checkRemove(view, req.body.ID);
+        // Removing the last voter is refused even so: Raft cannot apply a configuration with none.
+        if (view.voters.length === 1 && view.voters[0] === req.body.ID)
+          this.refuse('NotEnoughStartedMembers');
+        // skip-health-check (unsafe): only "no such member" still refuses.
+        if (refusal === 'MemberNotFound' || !this.unsafe.has('skip-health-check'))
+          this.refuse(refusal);
         return this.proposeConfChange(w, { type: 'ConfChangeRemoveNode', nodeId: req.body.ID });
+      }
       case 'memberPromote': {
         const progress = this.raw.status().progress ?? {};
         const leaderMatch = progress[this.id]?.match ?? 0;
@@ -574,6 +598,10 @@ export class EtcdServer {
   }
 
   private linearizableRead(w: Waiter, request: ClientRequest): void {
+    // local-reads (unsafe): answer from this member's store as it stands, as a serializable read
+    // would: a follower behind, or a leader deposed without knowing it, answers stale data.
+    if (this.unsafe.has('local-reads'))
+      return this.respondTimed(w, () => this.executeRead(request));
     if (this.cfg.readPath === 'log') return this.propose(w, request);
     this.readQueue.push({ ...w, request });
     this.startReadRound();
@@ -621,14 +649,19 @@ export class EtcdServer {
   private drive(): void {
     for (let guard = 0; guard < 10_000; guard++) {
       if (this.pendingReady || !this.raw.hasReady()) break;
-      const rd = this.raw.ready();
+      let rd = this.raw.ready();
       if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
       if (rd.hardState) this.term = rd.hardState.term;
       const needsWrite = !!rd.hardState || rd.entries.length > 0 || !!rd.snapshot;
       if (needsWrite) {
         const writeId = this.nextWriteId++;
         const write: DiskWrite = {};
-        if (rd.hardState) write.hardState = rd.hardState;
+        // no-vote-persist (unsafe): the vote never reaches the disk, so a restart forgets it and
+        // the member may vote again in the same term.
+        if (rd.hardState)
+          write.hardState = this.unsafe.has('no-vote-persist')
+            ? { ...rd.hardState, vote: 0 }
+            : rd.hardState;
         if (rd.entries.length > 0) write.entries = rd.entries;
         if (rd.snapshot) write.snapshot = rd.snapshot;
         this.out.writes.push({ writeId, write });
@@ -637,13 +670,32 @@ export class EtcdServer {
         // followers in parallel with its fsync is safe; followers and candidates send after.
         const sent = this.raftState === 'StateLeader';
         if (sent) this.send(rd.messages);
-        this.pendingReady = { rd, writeId, sent };
+        else if (this.unsafe.has('no-vote-persist')) {
+          // ...and the vote is granted at once, not after a write (there is none to wait for).
+          const isVote = (m: PeerMessage) => m.type === 'MsgVoteResp';
+          this.send(rd.messages.filter(isVote));
+          rd = { ...rd, messages: rd.messages.filter((m) => !isVote(m)) };
+        }
         this.trace({
           kind: 'persist',
           writeId,
           entries: rd.entries.length,
           hardState: rd.hardState,
+          // Each entry's index, term and a CRC of its data: the invariant checker rebuilds every
+          // member's log from these (log matching, leader completeness).
+          ents: logMarks(rd.entries),
+          ...(rd.snapshot
+            ? { snapIndex: rd.snapshot.metadata.index, snapTerm: rd.snapshot.metadata.term }
+            : {}),
         });
+        if (this.unsafe.has('ack-before-fsync')) {
+          // ack-before-fsync (unsafe): carry on as if the write were durable already; a crash
+          // before the disk finishes loses what this member has acknowledged.
+          this.persisted(rd);
+          this.finishReady(rd, sent);
+          continue;
+        }
+        this.pendingReady = { rd, writeId, sent };
         break;
       }
       this.finishReady(rd);
@@ -671,7 +723,12 @@ export class EtcdServer {
       this.applied = rd.snapshot.metadata.index;
       this.snapshotIndex = rd.snapshot.metadata.index;
       this.confState = rd.snapshot.metadata.confState;
-      this.trace({ kind: 'snapshot-restored', index: this.applied });
+      this.trace({
+        kind: 'snapshot-restored',
+        index: this.applied,
+        term: rd.snapshot.metadata.term,
+        ...this.storeMark(),
+      });
     }
     if (!sent) this.send(rd.messages);
     for (const rs of rd.readStates) {
@@ -735,7 +792,13 @@ export class EtcdServer {
     if (e.type === 'EntryNormal') {
       if (e.data.length === 0) {
         // A new leader's empty entry: nothing for the store, but applied moves on.
-        this.trace({ kind: 'apply', index: e.index, empty: true });
+        this.trace({
+          kind: 'apply',
+          index: e.index,
+          term: e.term,
+          empty: true,
+          ...this.storeMark(),
+        });
         return;
       }
       const internal = decodeValue(e.data) as unknown as InternalRequest;
@@ -753,8 +816,10 @@ export class EtcdServer {
       this.trace({
         kind: 'apply',
         index: e.index,
+        term: e.term,
         method: internal.request.method,
         ok: error === undefined,
+        ...this.storeMark(),
       });
       if (waiter) {
         if (error !== undefined) this.fail(waiter, error);
@@ -778,9 +843,16 @@ export class EtcdServer {
     this.trace({
       kind: 'apply-conf',
       index: e.index,
+      term: e.term,
+      ...this.storeMark(),
       voters: this.confState.voters,
       learners: this.confState.learners,
     });
+  }
+
+  /** The store's revision and content fingerprint, for apply records (invariants compare them). */
+  private storeMark(): { rev: number; kv: number } {
+    return { rev: this.store.revision, kv: this.store.kvHash };
   }
 
   private applyRequest(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
@@ -1023,4 +1095,9 @@ function emptyOutput(): ServerOutput {
 
 function emptyConfState(): ConfState {
   return { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+}
+
+/** Each entry's index, term and a CRC of its data: what the invariant checker needs of a log. */
+function logMarks(entries: readonly Entry[]): [number, number, number][] {
+  return entries.map((e) => [e.index, e.term, crc32(e.data)]);
 }

@@ -3,6 +3,7 @@
 import type { LockMode } from '../mvcc/backend';
 import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
+import type { UnsafeSetting } from '../scenario/schema';
 
 export interface NodeSpec {
   id: number;
@@ -16,6 +17,8 @@ export interface NodeSpec {
   backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
   auth: AuthSettings;
   snapshotCount: number;
+  /** Deliberately unsafe behaviours (scenario settings.unsafe); empty in a safe cluster. */
+  unsafe: UnsafeSetting[];
   /** The scenario seed; each node's Raft randomness is a stream split from it. */
   seed: number;
 }

@@ -11,6 +11,8 @@ export interface ActionContext {
   cluster: Cluster;
   /** Sends a request from the action client; `onDone` gets its answer. */
   send(node: number, request: ClientRequest, onDone?: (r: ClientResponse) => void): void;
+  /** The member leading the highest term now, as the trace tells it (undefined: none known). */
+  leader(): number | undefined;
 }
 
 interface ActionDef {
@@ -59,6 +61,12 @@ function groups(a: Action): number[][] {
   return g as number[][];
 }
 
+function leaderNow(ctx: ActionContext): number {
+  const lead = ctx.leader();
+  if (lead === undefined) throw new Error('no node leads now');
+  return lead;
+}
+
 const one = (field: string) => (a: Action) => void id(a, field);
 const noArgs = () => undefined;
 
@@ -68,6 +76,20 @@ export const ACTIONS: Record<string, ActionDef> = {
     check: one('node'),
     perform: (a, ctx) => ctx.cluster.conductor.crash(node(a, 'node', ctx)),
   },
+  'crash-leader': {
+    label: 'crash whichever node leads now',
+    check: noArgs,
+    perform: (_a, ctx) => ctx.cluster.conductor.crash(leaderNow(ctx)),
+  },
+  'isolate-leader': {
+    label: 'cut whichever node leads now off from every other node',
+    check: noArgs,
+    perform: (_a, ctx) => {
+      const lead = leaderNow(ctx);
+      const rest = ctx.cluster.conductor.nodeIds().filter((n) => n !== lead);
+      ctx.cluster.conductor.network.partition([[lead], rest]);
+    },
+  },
   restart: {
     label: 'restart a crashed node',
     check: one('node'),
@@ -75,6 +97,14 @@ export const ACTIONS: Record<string, ActionDef> = {
       const n = node(a, 'node', ctx);
       if (ctx.cluster.conductor.nodeState(n) !== 'down') throw new Error(`node ${n} is not down`);
       await ctx.cluster.conductor.restart(n);
+    },
+  },
+  'restart-all': {
+    label: 'restart every crashed node',
+    check: noArgs,
+    perform: async (_a, { cluster: { conductor } }) => {
+      for (const n of conductor.nodeIds())
+        if (conductor.nodeState(n) === 'down') await conductor.restart(n);
     },
   },
   pause: {
@@ -86,6 +116,14 @@ export const ACTIONS: Record<string, ActionDef> = {
     label: 'resume a paused node',
     check: one('node'),
     perform: (a, ctx) => ctx.cluster.conductor.resume(node(a, 'node', ctx)),
+  },
+  'resume-all': {
+    label: 'resume every paused node',
+    check: noArgs,
+    perform: (_a, { cluster: { conductor } }) => {
+      for (const n of conductor.nodeIds())
+        if (conductor.nodeState(n) === 'paused') conductor.resume(n);
+    },
   },
   cut: {
     label: 'cut a link (one way with oneWay: true)',
@@ -155,13 +193,15 @@ export const ACTIONS: Record<string, ActionDef> = {
       }),
   },
   'set-network': {
-    label: 'change every link’s latency, jitter and loss (ms, ms, probability)',
+    label:
+      'change every link’s latency, jitter (ms), and loss, duplication and reordering (probabilities)',
     check: (a) => {
-      for (const f of ['latencyMs', 'jitterMs', 'loss'] as const) {
+      const probability = new Set(['loss', 'duplicate', 'reorder']);
+      for (const f of ['latencyMs', 'jitterMs', 'loss', 'duplicate', 'reorder'] as const) {
         const v = a[f];
         if (
           v !== undefined &&
-          (typeof v !== 'number' || !(v >= 0) || (f === 'loss' && v > 1) || v > 60_000)
+          (typeof v !== 'number' || !(v >= 0) || (probability.has(f) && v > 1) || v > 60_000)
         ) {
           throw new Error(`action set-network at ${a.atUs} µs: ${f} is out of range`);
         }
@@ -172,6 +212,8 @@ export const ACTIONS: Record<string, ActionDef> = {
       if (typeof a.latencyMs === 'number') patch.latencyUs = Math.round(a.latencyMs * 1000);
       if (typeof a.jitterMs === 'number') patch.jitterUs = Math.round(a.jitterMs * 1000);
       if (typeof a.loss === 'number') patch.lossRate = a.loss;
+      if (typeof a.duplicate === 'number') patch.duplicateRate = a.duplicate;
+      if (typeof a.reorder === 'number') patch.reorderRate = a.reorder;
       ctx.cluster.conductor.network.setDefaults(patch);
     },
   },

@@ -29,6 +29,7 @@ export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
     // etcd: 5 s plus twice the election timeout.
     requestTimeoutUs: (5000 + 2 * settings.electionTimeoutMs) * MS,
     snapshotCount: settings.snapshotCount,
+    unsafe: [...settings.unsafe],
     auth: { mode: settings.authMode, bcryptCost: settings.bcryptCost, cpuCores: settings.cpuCores },
     backend: {
       lockMode: settings.lockMode,

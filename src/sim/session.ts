@@ -14,6 +14,7 @@ import type { TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
 import { MetricsRecorder, type RunMetrics } from './metrics';
 import { Timeline } from './timeline';
+import { InvariantChecker } from '../check/invariants';
 import { WorkloadGenerator } from './workload';
 
 /** How long a workload client waits after a failed request before its next one. */
@@ -32,6 +33,24 @@ interface Inflight {
   sentUs: number;
   method: string;
   onDone?: (r: ClientResponse) => void;
+  /** The call's entry in the history, for key-value calls. */
+  op?: HistoryOp;
+}
+
+/** The methods whose calls go into the history the linearizability checker reads. */
+const KV_METHODS: ReadonlySet<string> = new Set(['range', 'put', 'deleteRange', 'txn']);
+
+/**
+ * One key-value call as a client saw it: when it was made, when (and whether) it was answered,
+ * and the answer's body when it succeeded (src/check/history.ts's Operation).
+ */
+export interface HistoryOp {
+  id: number;
+  clientId: number;
+  callUs: number;
+  returnUs?: number;
+  request: Extract<ClientRequest, { method: 'range' | 'put' | 'deleteRange' | 'txn' }>;
+  response?: unknown;
 }
 
 export class Session {
@@ -42,6 +61,8 @@ export class Session {
   /** Requests sent and not yet answered, by `clientId/requestId`. */
   readonly inflight = new Map<string, Inflight>();
   private nextRequestId = 1;
+  /** Every key-value call made so far, in the order made. */
+  readonly history: HistoryOp[] = [];
   private readonly actionCtx: ActionContext;
   /** Hears the answer to every request an action made (the quick client bar shows them). */
   onActionAnswer: ((method: ClientRequest['method'], response: ClientResponse) => void) | undefined;
@@ -51,12 +72,15 @@ export class Session {
     readonly cluster: Cluster,
     timeline: Timeline,
     metrics: MetricsRecorder,
+    /** Raft's and etcd's safety properties, checked at every trace record (src/check). */
+    readonly invariants: InvariantChecker,
   ) {
     this.timeline = timeline;
     this.metrics = metrics;
     this.pending = [...scenario.actions];
     this.actionCtx = {
       cluster,
+      leader: () => this.leaderNow(),
       send: (node, request, onDone) =>
         this.send(node, ACTION_CLIENT, `action:${request.method}`, request, (r) => {
           onDone?.(r);
@@ -65,12 +89,32 @@ export class Session {
     };
   }
 
+  /** Each member's latest role and term, from the trace (what the actions' "leader" means). */
+  private readonly roles = new Map<number, { state: string; term: number }>();
+
+  private leaderNow(): number | undefined {
+    let best: { id: number; term: number } | undefined;
+    for (const [id, r] of this.roles) {
+      if (r.state === 'StateLeader' && (!best || r.term > best.term)) best = { id, term: r.term };
+    }
+    return best?.id;
+  }
+
+  /** Keeps `roles` current. */
+  private watchRole(r: TraceRecord): void {
+    if (r.node === undefined) return;
+    if (r.kind === 'state')
+      this.roles.set(r.node, { state: r.to as string, term: r.term as number });
+    else if (r.kind === 'crash' || r.kind === 'removed') this.roles.delete(r.node);
+  }
+
   static async start(input: Scenario, opts: SessionOptions = {}): Promise<Session> {
     checkActions(input.actions);
     const scenario: Scenario = { ...input, actions: [...input.actions] };
     const ids = Array.from({ length: scenario.settings.size }, (_, i) => i + 1);
     const timeline = new Timeline(ids);
     const metrics = new MetricsRecorder();
+    const invariants = new InvariantChecker();
     // The cluster starts before the session exists; responses only come once it runs.
     const holder: { session?: Session } = {};
     const cluster = await startCluster({
@@ -79,6 +123,8 @@ export class Session {
       ...(opts.host ? { host: opts.host } : {}),
       onTrace: (r) => {
         timeline.push(r);
+        invariants.observe(r);
+        holder.session?.watchRole(r);
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
       },
@@ -90,7 +136,7 @@ export class Session {
         holder.session?.onResponse({ ...r, response });
       },
     });
-    const session = new Session(scenario, cluster, timeline, metrics);
+    const session = new Session(scenario, cluster, timeline, metrics, invariants);
     holder.session = session;
     session.startWorkloads();
     return session;
@@ -244,6 +290,15 @@ export class Session {
     const requestId = this.nextRequestId++;
     const entry: Inflight = { kind, sentUs: this.nowUs, method: request.method };
     if (onDone) entry.onDone = onDone;
+    if (KV_METHODS.has(request.method)) {
+      entry.op = {
+        id: this.history.length,
+        clientId,
+        callUs: this.nowUs,
+        request: request as HistoryOp['request'],
+      };
+      this.history.push(entry.op);
+    }
     this.inflight.set(`${clientId}/${requestId}`, entry);
     this.cluster.conductor.request(node, clientId, requestId, request);
   }
@@ -258,6 +313,10 @@ export class Session {
     const op = this.inflight.get(key);
     if (!op) return;
     this.inflight.delete(key);
+    if (op.op) {
+      op.op.returnUs = r.atUs;
+      if (r.response.ok) op.op.response = r.response.body;
+    }
     const error = r.response.ok ? undefined : r.response.error.message;
     this.metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);
     if (!r.response.ok && WRITE_METHODS.has(op.method as ClientRequest['method']))

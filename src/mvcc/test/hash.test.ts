@@ -2,6 +2,7 @@
 // `etcdctl endpoint hashkv --rev=N -w json`, gave the hashes below.
 import { describe, expect, it } from 'vitest';
 import { Crc32c } from '../hash';
+import { MvccStore } from '../store';
 import { b, errorOf, newStore } from './util';
 
 describe('hashKV', () => {
@@ -91,5 +92,33 @@ describe('Crc32c', () => {
         expect(split.sum32(), `${n} bytes cut at ${cut}`).toBe(reference(data.subarray(0, n)));
       }
     }
+  });
+});
+
+describe('kvHash (the invariant checker’s fingerprint)', () => {
+  it('is equal for stores with the same records, however they got them, and follows every change', () => {
+    const { store: a } = newStore();
+    const { store: c } = newStore();
+    const fresh = a.kvHash;
+    a.put({ key: b('x'), value: b('1') });
+    expect(a.kvHash).not.toBe(fresh);
+    c.put({ key: b('x'), value: b('2') });
+    expect(c.kvHash).not.toBe(a.kvHash); // a different value
+    const { store: d } = newStore();
+    d.put({ key: b('x'), value: b('1') });
+    expect(d.kvHash).toBe(a.kvHash);
+    // A txn whose compare fails, with nothing to do, leaves it as it was.
+    const before = a.kvHash;
+    a.txn({ compare: [{ key: b('x'), target: 'VALUE', result: 'EQUAL', value: b('no') }] });
+    expect(a.kvHash).toBe(before);
+    // A snapshot restores the same fingerprint; compaction changes it (records go).
+    a.put({ key: b('x'), value: b('3') });
+    a.deleteRange({ key: b('x') });
+    const restored = MvccStore.restore(a.snapshot());
+    expect(restored.kvHash).toBe(a.kvHash);
+    const full = a.kvHash;
+    a.compact({ revision: 3 });
+    expect(a.kvHash).not.toBe(full);
+    expect(MvccStore.restore(a.snapshot()).kvHash).toBe(a.kvHash);
   });
 });

@@ -100,6 +100,12 @@ async function storyRun(f: Follower): Promise<void> {
         { atUs: 11_000_000, kind: 'transfer-leader', node: 3, to: 1 },
         { atUs: 12_000_000, kind: 'graceful-stop', node: 1 },
         { atUs: 12_000_000, kind: 'crash', node: 9 },
+        { atUs: 12_500_000, kind: 'isolate-leader' },
+        { atUs: 12_600_000, kind: 'heal-all' },
+        { atUs: 12_650_000, kind: 'pause', node: 3 },
+        { atUs: 12_700_000, kind: 'resume-all' },
+        { atUs: 12_750_000, kind: 'crash-leader' },
+        { atUs: 12_800_000, kind: 'restart-all' },
       ],
       workloads: [
         {

@@ -25,6 +25,8 @@ interface ActionDef {
   perform(a: Action, ctx: ActionContext): Promise<void> | void;
   /** A settings action: the settings it changes, from its arguments. */
   settings?(a: Action): Partial<ClusterSettings>;
+  /** A settings action: its argument names and the settings they set. */
+  settingArgs?: SettingArgs;
 }
 
 const utf8 = new TextEncoder();
@@ -94,6 +96,7 @@ function settingsAction(label: string, args: SettingArgs): ActionDef {
     label,
     check: (a) => void settings(a),
     settings,
+    settingArgs: args,
     perform: (a, ctx) => ctx.cluster.configure(settings(a)),
   };
 }
@@ -337,4 +340,22 @@ export function settingsInEffect(scenario: Scenario, atUs: number): ClusterSetti
     }
   }
   return s;
+}
+
+/**
+ * The settings actions that take the settings `from` to `to`, one for each kind with something
+ * to change, with just the arguments that change (what the playground's settings form records).
+ */
+export function settingsActions(
+  from: ClusterSettings,
+  to: ClusterSettings,
+): { kind: string; [arg: string]: unknown }[] {
+  const out: { kind: string; [arg: string]: unknown }[] = [];
+  for (const [kind, def] of Object.entries(ACTIONS)) {
+    const action: { kind: string; [arg: string]: unknown } = { kind };
+    for (const [arg, key] of Object.entries(def.settingArgs ?? {}))
+      if (from[key] !== to[key]) action[arg] = to[key];
+    if (Object.keys(action).length > 1) out.push(action);
+  }
+  return out;
 }

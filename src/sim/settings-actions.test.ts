@@ -3,8 +3,8 @@
 // time takes the settings up as it restarts, and a change the settings in effect refuse fails
 // without changing anything.
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type ClusterSettings } from '../scenario/schema';
-import { checkActions, settingsInEffect } from './actions';
+import { DEFAULT_SETTINGS, parseScenario, type ClusterSettings } from '../scenario/schema';
+import { checkActions, settingsActions, settingsInEffect } from './actions';
 import type { TraceRecord } from './conductor';
 import { Session } from './session';
 
@@ -223,5 +223,21 @@ describe('settings actions', () => {
     expect(at3).toMatchObject({ lockMode: 'rwlock', heartbeatMs: 100, networkLatencyMs: 5 });
     expect(at3.readPath).toBe('read-index');
     expect(settingsInEffect(scenario, 4000).readPath).toBe('log');
+  });
+
+  it('are derived from two sets of settings, one per kind, with just what changes', () => {
+    const to = {
+      ...DEFAULT_SETTINGS,
+      heartbeatMs: 50,
+      lockMode: 'coarse' as const,
+      networkLoss: 0.1,
+      size: 5, // not an action's: left out
+    };
+    expect(settingsActions(DEFAULT_SETTINGS, to)).toEqual([
+      { kind: 'set-network', loss: 0.1 },
+      { kind: 'set-timing', heartbeatMs: 50 },
+      { kind: 'set-backend', lockMode: 'coarse' },
+    ]);
+    expect(settingsActions(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS })).toEqual([]);
   });
 });

@@ -78,7 +78,8 @@ const NODE_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
   ],
 ]);
 
-function describe(fields: Record<string, unknown>, table: ReadonlyMap<string, Field>): string {
+function describe(record: object, table: ReadonlyMap<string, Field>): string {
+  const fields = record as Record<string, unknown>;
   const parts: string[] = [];
   for (const [key, [label, value]] of table) {
     const v = key in fields ? value(fields[key]) : undefined;
@@ -88,12 +89,12 @@ function describe(fields: Record<string, unknown>, table: ReadonlyMap<string, Fi
 }
 
 /** "heartbeat interval 50 ms, PreVote off": the settings fields of `fields` in words. */
-export function describeSettings(fields: Record<string, unknown>): string {
+export function describeSettings(fields: object): string {
   return describe(fields, SETTING_FIELDS);
 }
 
 /** A 'configure' request's fields in words: what a node runs with now. */
-export function describeNodeSettings(fields: Record<string, unknown>): string {
+export function describeNodeSettings(fields: object): string {
   return describe(fields, NODE_FIELDS);
 }
 

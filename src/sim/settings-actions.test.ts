@@ -191,6 +191,33 @@ describe('set-auth', () => {
   });
 });
 
+describe('set-network and set-disk', () => {
+  it('change every link’s latency and every disk’s fsync from that place on', async () => {
+    const { s, trace } = await start({}, true);
+    await s.runTo(1_500_000);
+    await s.act({ kind: 'set-network', latencyMs: 20, jitterMs: 0 });
+    await s.act({ kind: 'set-disk', fsyncMs: 30, fsyncJitterMs: 0 });
+    const changedUs = s.nowUs;
+    await s.runTo(2_500_000);
+    const later = after(trace, changedUs);
+    const sends = later.filter((r) => r.kind === 'send');
+    expect(sends.length).toBeGreaterThan(10);
+    for (const r of sends) expect((r.deliverAtUs as number[])[0]! - r.atUs).toBe(20_000);
+    const persisted = new Map<string, number>();
+    let durable = 0;
+    for (const r of later) {
+      const key = `${String(r.node)}/${String(r.writeId)}`;
+      if (r.kind === 'persist') persisted.set(key, r.atUs);
+      if (r.kind === 'durable' && persisted.has(key)) {
+        expect(r.atUs - persisted.get(key)!).toBeGreaterThanOrEqual(30_000);
+        durable++;
+      }
+    }
+    expect(durable).toBeGreaterThan(5);
+    expect(s.cluster.settings).toMatchObject({ networkLatencyMs: 20, fsyncMs: 30 });
+  });
+});
+
 describe('settings actions', () => {
   it('check their arguments as scenario settings are checked', () => {
     const bad = [

@@ -9,6 +9,8 @@ const onOff = (v: unknown) => (v === true ? 'on' : v === false ? 'off' : undefin
 const ms = (v: unknown) => (num(v) === undefined ? undefined : `${num(v)} ms`);
 const word = (v: unknown) => (str(v) === undefined ? undefined : plainText(str(v)!, 40));
 const plain = (v: unknown) => (num(v) === undefined ? undefined : String(num(v)));
+const us = (v: unknown) => (num(v) === undefined ? undefined : duration(num(v)!));
+const ticks = (v: unknown) => (num(v) === undefined ? undefined : `${num(v)} ticks`);
 
 type Field = [label: string, value: (v: unknown) => string | undefined, category: EventCategory];
 
@@ -33,25 +35,12 @@ const SETTING_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
 
 /** A node spec's fields, as a 'configure' request carries them (src/server/requests.ts). */
 const NODE_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
-  [
-    'tickUs',
-    [
-      'a tick (heartbeat) every',
-      (v) => (num(v) === undefined ? undefined : duration(num(v)!)),
-      'election',
-    ],
-  ],
-  [
-    'electionTicks',
-    ['election timeout', (v) => (num(v) === undefined ? undefined : `${num(v)} ticks`), 'election'],
-  ],
+  ['tickUs', ['a tick (heartbeat) every', us, 'election']],
+  ['electionTicks', ['election timeout', ticks, 'election']],
   ['preVote', ['PreVote', onOff, 'election']],
   ['checkQuorum', ['CheckQuorum', onOff, 'election']],
   ['readPath', ['read path', word, 'read']],
-  [
-    'requestTimeoutUs',
-    ['request timeout', (v) => (num(v) === undefined ? undefined : duration(num(v)!)), 'client'],
-  ],
+  ['requestTimeoutUs', ['request timeout', us, 'client']],
   [
     'backend',
     [

@@ -1,9 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 
 // The playground as a new user meets it: a real cluster in real workers with IndexedDB disks.
 
 const leader = (page: Page) =>
   page.locator('[data-testid^="node-"][data-role="StateLeader"][data-liveness="up"]');
+
+/** Opens `url` in a fresh browser context (no shared state) once it reaches `hash`. */
+async function openElsewhere(browser: Browser, url: string, hash: string | null) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.getByTestId('trace-hash')).toHaveText(hash ?? '', { timeout: 15_000 });
+  return { page, close: () => context.close() };
+}
 
 async function openPlayground(page: Page, path = '/') {
   const errors: string[] = [];
@@ -139,10 +148,7 @@ test('a copied link opens elsewhere on the same trace hash and the same cluster'
           `${e.getAttribute('data-testid')}:${e.getAttribute('data-role')}:${e.getAttribute('data-term')}`,
       ),
     );
-  const other = await browser.newContext();
-  const page2 = await other.newPage();
-  await page2.goto(url);
-  await expect(page2.getByTestId('trace-hash')).toHaveText(hash ?? '', { timeout: 15_000 });
+  const { page: page2, close } = await openElsewhere(browser, url, hash);
   const roles2 = await page2
     .locator('[data-testid^="node-"]')
     .evaluateAll((els) =>
@@ -152,7 +158,7 @@ test('a copied link opens elsewhere on the same trace hash and the same cluster'
       ),
     );
   expect(roles2).toEqual(roles);
-  await other.close();
+  await close();
 });
 
 for (const [what, fragment, message] of [
@@ -258,6 +264,51 @@ test('settings start a new five-node run, and bad values say what is wrong', asy
   await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
   await expect(page.locator('[data-testid^="node-"]')).toHaveCount(5, { timeout: 10_000 });
   await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
+});
+
+test('a live setting is an action of the running run, and its link replays it', async ({
+  page,
+  browser,
+}) => {
+  await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const seconds = async (p: Page) =>
+    parseFloat((await p.getByTestId('sim-time').textContent()) ?? '0');
+  const seed = await page.getByTestId('seed').textContent();
+  await page.getByRole('heading', { name: 'Settings' }).click();
+  await expect(page.getByTestId('settings-in-effect')).toContainText('lock mode concurrent');
+  await page.getByRole('combobox', { name: 'Backend lock mode' }).selectOption('coarse');
+  await page.getByRole('textbox', { name: 'Heartbeat interval' }).fill('50');
+  await page.getByRole('textbox', { name: 'Election timeout' }).fill('500');
+  const before = await seconds(page);
+  await page.getByRole('button', { name: 'Apply now', exact: true }).click();
+  await expect(page.getByTestId('settings-in-effect')).toContainText(
+    'heartbeat interval 50 ms, election timeout 500 ms',
+  );
+  await expect(page.getByTestId('settings-in-effect')).toContainText('lock mode coarse');
+  await page
+    .getByRole('region', { name: 'Settings' })
+    .screenshot({ path: 'test-results/screenshots/settings.png' });
+  // Recorded as actions of this run, where they happened ...
+  await expect(page.getByTestId('actions')).toHaveText(/^2, the last set-backend at \d+\.\d{3} s$/);
+  const at = parseFloat((await page.getByTestId('actions').textContent())!.split(' at ')[1]!);
+  expect(at).toBeGreaterThanOrEqual(before);
+  await expect(page.getByTestId('feed')).toContainText(
+    'The settings change from here on: lock mode coarse',
+  );
+  // ... and the run was not restarted: same seed, and simulated time went on from there.
+  await expect(page.getByTestId('seed')).toHaveText(seed ?? '');
+  await expect.poll(() => seconds(page), { timeout: 10_000 }).toBeGreaterThan(at + 0.2);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  // A link from here replays the change at its place: the same trace hash, the same settings.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+  await expect(page).toHaveURL(/#.+/);
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const { page: page2, close } = await openElsewhere(browser, page.url(), hash);
+  await page2.getByRole('heading', { name: 'Settings' }).click();
+  await expect(page2.getByTestId('settings-in-effect')).toContainText('lock mode coarse');
+  await close();
 });
 
 test('the inspector shows the node’s log, its keys and its leases, read from the node', async ({

@@ -51,6 +51,14 @@ export interface RaftConfig {
   rand: () => number;
 }
 
+/** What a running node may change (Raft.reconfigure): omitted fields stay as they are. */
+export interface Reconfig {
+  electionTick?: number;
+  checkQuorum?: boolean;
+  preVote?: boolean;
+  readOnlyOption?: ReadOnlyOption;
+}
+
 export interface ValidConfig {
   id: number;
   electionTick: number;

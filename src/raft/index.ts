@@ -73,4 +73,4 @@ export type {
   StateType,
   Status,
 } from './types';
-export type { RaftConfig } from './config';
+export type { RaftConfig, Reconfig } from './config';

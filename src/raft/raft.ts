@@ -4,7 +4,7 @@
 // that goes through the same `step` as everything from the network. Nothing is sent or written
 // here: outgoing messages queue in `msgs` / `msgsAfterAppend` and RawNode hands them out in Ready.
 import { validateConfig } from './config';
-import type { RaftConfig, ValidConfig } from './config';
+import type { RaftConfig, Reconfig, ValidConfig } from './config';
 import {
   Changer,
   asV2,
@@ -106,10 +106,11 @@ export class Raft {
   electionElapsed = 0;
   /** Leader only: ticks since the last heartbeat broadcast. */
   heartbeatElapsed = 0;
-  readonly checkQuorum: boolean;
-  readonly preVote: boolean;
+  /** These three may change on a running node: see reconfigure(). */
+  checkQuorum: boolean;
+  preVote: boolean;
   readonly heartbeatTimeout: number;
-  readonly electionTimeout: number;
+  electionTimeout: number;
   /** In [electionTimeout, 2 * electionTimeout), redrawn on each reset. */
   randomizedElectionTimeout = 0;
   readonly disableProposalForwarding: boolean;
@@ -663,6 +664,39 @@ export class Raft {
 
   pastElectionTimeout(): boolean {
     return this.electionElapsed >= this.randomizedElectionTimeout;
+  }
+
+  /**
+   * Changes the election timeout, PreVote, CheckQuorum and the read-only option of a running
+   * node, keeping its log, term, vote and progress: what restarting the member with new flags
+   * would do, without the restart (raftlab's playground changes settings mid-run; etcd-io/raft
+   * has no such call, a member is restarted instead). Only what differs changes:
+   * - a new election timeout is drawn at once, so a follower's next timeout already follows it;
+   * - a new read-only option drops the reads waiting for a heartbeat round, as a term change does
+   *   (reset()); whoever asked asks again.
+   * Checked as the config is: the timeout stays above the heartbeat, and lease-based reads need
+   * CheckQuorum.
+   */
+  reconfigure(c: Reconfig): void {
+    const electionTick = c.electionTick ?? this.electionTimeout;
+    const checkQuorum = c.checkQuorum ?? this.checkQuorum;
+    const option = c.readOnlyOption ?? this.readOnly.option;
+    validateConfig({
+      id: this.id,
+      electionTick,
+      heartbeatTick: this.heartbeatTimeout,
+      storage: this.raftLog.storage,
+      checkQuorum,
+      readOnlyOption: option,
+      rand: this.rand,
+    });
+    this.checkQuorum = checkQuorum;
+    this.preVote = c.preVote ?? this.preVote;
+    if (electionTick !== this.electionTimeout) {
+      this.electionTimeout = electionTick;
+      this.resetRandomizedElectionTimeout();
+    }
+    if (option !== this.readOnly.option) this.readOnly = new ReadOnly(option);
   }
 
   resetRandomizedElectionTimeout(): void {

@@ -10,7 +10,7 @@
 // the entries stable and the committed ones applied. A leader's entry therefore counts toward
 // commit only after it is durable, exactly as in etcd-io/raft.
 import { asV2, encodeConfChange, isConfChangeV2, validateConfChange } from './confchange';
-import type { RaftConfig } from './config';
+import type { RaftConfig, Reconfig } from './config';
 import { StepLocalMsgError, StepPeerNotFoundError } from './errors';
 import { Raft } from './raft';
 import { isEmptySnap } from './storage';
@@ -66,6 +66,14 @@ export class RawNode {
   /** Starts an election now (a pre-vote first when preVote is on). */
   campaign(): void {
     this.raft.step(newMessage({ type: 'MsgHup' }));
+  }
+
+  /**
+   * Changes the election timeout, PreVote, CheckQuorum or the read-only option of this running
+   * node, keeping all its state (see Raft.reconfigure).
+   */
+  reconfigure(c: Reconfig): void {
+    this.raft.reconfigure(c);
   }
 
   /**

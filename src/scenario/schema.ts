@@ -41,6 +41,10 @@ export interface ClusterSettings {
   networkJitterMs: number;
   /** Probability in [0, 1] that a message is lost. */
   networkLoss: number;
+  /** Probability in [0, 1] that a message is delivered twice. */
+  networkDuplicate: number;
+  /** Probability in [0, 1] that a message is held back so later ones overtake it. */
+  networkReorder: number;
   authMode: AuthMode;
   bcryptCost: number;
   cpuCores: number;
@@ -64,6 +68,8 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   networkLatencyMs: 1,
   networkJitterMs: 0.2,
   networkLoss: 0,
+  networkDuplicate: 0,
+  networkReorder: 0,
   authMode: 'off',
   bcryptCost: 10,
   cpuCores: 2,
@@ -175,45 +181,70 @@ function known(o: Obj, path: string, keys: readonly string[]): void {
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof ClusterSettings)[];
 
-export function parseSettings(v: unknown, path = 'settings'): ClusterSettings {
-  if (v === undefined) return { ...DEFAULT_SETTINGS, unsafe: [] };
-  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+/** How each setting is checked, given its value and its path for the error message. */
+const SETTING_CHECKS: {
+  [K in keyof ClusterSettings]: (v: unknown, path: string) => ClusterSettings[K];
+} = {
+  size: (v, p) => num(v, p, 1, MAX_NODES, true),
+  heartbeatMs: (v, p) => num(v, p, 1, 60_000, true),
+  electionTimeoutMs: (v, p) => num(v, p, 1, 600_000, true),
+  preVote: bool,
+  checkQuorum: bool,
+  readPath: (v, p) => oneOf(v, p, ['read-index', 'log', 'lease', 'serializable']),
+  lockMode: (v, p) => oneOf(v, p, ['coarse', 'rwlock', 'concurrent']),
+  batchIntervalMs: (v, p) => num(v, p, 1, 60_000, true),
+  batchLimit: (v, p) => num(v, p, 1, 1_000_000, true),
+  fsyncMs: (v, p) => num(v, p, 0, 60_000),
+  fsyncJitterMs: (v, p) => num(v, p, 0, 60_000),
+  networkLatencyMs: (v, p) => num(v, p, 0, 60_000),
+  networkJitterMs: (v, p) => num(v, p, 0, 60_000),
+  networkLoss: (v, p) => num(v, p, 0, 1),
+  networkDuplicate: (v, p) => num(v, p, 0, 1),
+  networkReorder: (v, p) => num(v, p, 0, 1),
+  authMode: (v, p) => oneOf(v, p, ['off', 'bcrypt', 'token']),
+  bcryptCost: (v, p) => num(v, p, 4, 16, true),
+  cpuCores: (v, p) => num(v, p, 1, 64, true),
+  snapshotCount: (v, p) => num(v, p, 10, 1_000_000, true),
+  unsafe: (v, p) => {
+    if (!Array.isArray(v)) throw new ScenarioError(p, `must be a list, got ${show(v)}`);
+    return [...new Set(v.map((u, i) => oneOf(u, `${p}[${i}]`, UNSAFE_SETTINGS)))];
+  },
+};
+
+/** Checks the settings given in `v` (each present key, by its own rule), naming what is wrong. */
+function checkSettings(v: Obj, path: string): Partial<ClusterSettings> {
   known(v, path, SETTING_KEYS);
-  const get = <K extends keyof ClusterSettings>(k: K): unknown =>
-    k in v ? v[k] : DEFAULT_SETTINGS[k];
-  const p = (k: string) => `${path}.${k}`;
-  const s: ClusterSettings = {
-    size: num(get('size'), p('size'), 1, MAX_NODES, true),
-    heartbeatMs: num(get('heartbeatMs'), p('heartbeatMs'), 1, 60_000, true),
-    electionTimeoutMs: num(get('electionTimeoutMs'), p('electionTimeoutMs'), 1, 600_000, true),
-    preVote: bool(get('preVote'), p('preVote')),
-    checkQuorum: bool(get('checkQuorum'), p('checkQuorum')),
-    readPath: oneOf(get('readPath'), p('readPath'), ['read-index', 'log', 'lease', 'serializable']),
-    lockMode: oneOf(get('lockMode'), p('lockMode'), ['coarse', 'rwlock', 'concurrent']),
-    batchIntervalMs: num(get('batchIntervalMs'), p('batchIntervalMs'), 1, 60_000, true),
-    batchLimit: num(get('batchLimit'), p('batchLimit'), 1, 1_000_000, true),
-    fsyncMs: num(get('fsyncMs'), p('fsyncMs'), 0, 60_000),
-    fsyncJitterMs: num(get('fsyncJitterMs'), p('fsyncJitterMs'), 0, 60_000),
-    networkLatencyMs: num(get('networkLatencyMs'), p('networkLatencyMs'), 0, 60_000),
-    networkJitterMs: num(get('networkJitterMs'), p('networkJitterMs'), 0, 60_000),
-    networkLoss: num(get('networkLoss'), p('networkLoss'), 0, 1),
-    authMode: oneOf(get('authMode'), p('authMode'), ['off', 'bcrypt', 'token']),
-    bcryptCost: num(get('bcryptCost'), p('bcryptCost'), 4, 16, true),
-    cpuCores: num(get('cpuCores'), p('cpuCores'), 1, 64, true),
-    snapshotCount: num(get('snapshotCount'), p('snapshotCount'), 10, 1_000_000, true),
-    unsafe: [],
-  };
-  const unsafe = get('unsafe');
-  if (!Array.isArray(unsafe))
-    throw new ScenarioError(p('unsafe'), `must be a list, got ${show(unsafe)}`);
-  s.unsafe = [...new Set(unsafe.map((u, i) => oneOf(u, `${p('unsafe')}[${i}]`, UNSAFE_SETTINGS)))];
-  if (s.electionTimeoutMs <= s.heartbeatMs) {
+  const out: Record<string, unknown> = {};
+  for (const k of SETTING_KEYS) if (k in v) out[k] = SETTING_CHECKS[k](v[k], `${path}.${k}`);
+  const s = out as Partial<ClusterSettings>;
+  if (
+    s.heartbeatMs !== undefined &&
+    s.electionTimeoutMs !== undefined &&
+    s.electionTimeoutMs <= s.heartbeatMs
+  ) {
     throw new ScenarioError(
-      p('electionTimeoutMs'),
+      `${path}.electionTimeoutMs`,
       `must be longer than the heartbeat interval (${s.heartbeatMs} ms), got ${s.electionTimeoutMs}`,
     );
   }
   return s;
+}
+
+export function parseSettings(v: unknown, path = 'settings'): ClusterSettings {
+  if (v === undefined) return { ...DEFAULT_SETTINGS, unsafe: [] };
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  known(v, path, SETTING_KEYS);
+  return checkSettings({ ...DEFAULT_SETTINGS, ...v }, path) as ClusterSettings;
+}
+
+/**
+ * Checks a change to some settings (a settings action's arguments): every field given must be a
+ * setting with a valid value; the heartbeat and election timeout are checked against each other
+ * when both are given (against the settings in effect, only when the change is made).
+ */
+export function parseSettingsPatch(v: unknown, path: string): Partial<ClusterSettings> {
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  return checkSettings(v, path);
 }
 
 const OP_KINDS: readonly OpKind[] = ['put', 'range-cheap', 'range-expensive', 'txn', 'delete'];

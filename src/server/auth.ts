@@ -53,22 +53,28 @@ export class CpuModel {
   }
 }
 
+function checkCost(cost: number): void {
+  if (!Number.isInteger(cost) || cost < 4 || cost > 31)
+    throw new RangeError(`auth: bcrypt cost must be an integer from 4 to 31, got ${cost}`);
+}
+
 export class AuthModel {
   private readonly cpu: CpuModel;
   /** Clients holding a token from this member (a session each). */
   private readonly sessions = new Set<number>();
 
-  constructor(readonly settings: AuthSettings) {
-    if (
-      !Number.isInteger(settings.bcryptCost) ||
-      settings.bcryptCost < 4 ||
-      settings.bcryptCost > 31
-    ) {
-      throw new RangeError(
-        `auth: bcrypt cost must be an integer from 4 to 31, got ${settings.bcryptCost}`,
-      );
-    }
+  constructor(private settings: AuthSettings) {
+    checkCost(settings.bcryptCost);
     this.cpu = new CpuModel(settings.cpuCores);
+  }
+
+  /**
+   * Changes the mode or the bcrypt cost from now on (the playground's set-auth action). Checks
+   * already started finish at their old cost; token sessions already granted stay valid.
+   */
+  configure(patch: Partial<Pick<AuthSettings, 'mode' | 'bcryptCost'>>): void {
+    if (patch.bcryptCost !== undefined) checkCost(patch.bcryptCost);
+    this.settings = { ...this.settings, ...patch };
   }
 
   /**

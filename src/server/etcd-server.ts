@@ -34,6 +34,7 @@ import { isForward, type PeerMessage } from './peer';
 import type {
   ClientRequest,
   ClientResponse,
+  ConfigureRequest,
   Member,
   ResponseBodies,
   ServerResponseHeader,
@@ -44,7 +45,12 @@ import type { UnsafeSetting } from '../scenario/schema';
 import { crc32 } from '../storage/crc32';
 import { decodeValue, encodeValue, type Value } from './value-codec';
 
-export type ReadPath = 'read-index' | 'log' | 'lease';
+/**
+ * How a linearizable read is served: a ReadIndex round (etcd 3.1+), through the log (etcd 3.0),
+ * on the leader's lease, or 'serializable': every range and read-only txn is served locally on the
+ * node asked, as if it had asked for a serializable read (fast, and possibly stale).
+ */
+export type ReadPath = 'read-index' | 'log' | 'lease' | 'serializable';
 
 export interface ServerConfig {
   id: number;
@@ -180,7 +186,7 @@ export class EtcdServer {
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
-    this.cfg = cfg;
+    this.cfg = { ...cfg }; // configure() changes it
     this.id = cfg.id;
     this.nowUs = nowUs;
     this.bootTag = `${cfg.id}.${nowUs}`;
@@ -219,7 +225,7 @@ export class EtcdServer {
       applied: disk.snapshot?.metadata.index ?? 0,
       checkQuorum: cfg.checkQuorum,
       preVote: cfg.preVote,
-      readOnlyOption: cfg.readPath === 'lease' ? 'lease-based' : 'safe',
+      readOnlyOption: readOnlyOption(cfg.readPath),
       maxSizePerMsg: 1024 * 1024,
       maxInflightMsgs: 256,
       unsafeCommitEarlierTerms: this.unsafe.has('figure8-commit'),
@@ -349,9 +355,10 @@ export class EtcdServer {
       method: request.method,
       deadlineUs: nowUs + this.cfg.requestTimeoutUs,
     };
-    // Operators (stopping a member, forcing a campaign) are not clients; everyone else
-    // authenticates first.
-    const operator = request.method === 'stop' || request.method === 'campaign';
+    // Operators (stopping a member, forcing a campaign, changing settings) are not clients;
+    // everyone else authenticates first.
+    const operator =
+      request.method === 'stop' || request.method === 'campaign' || request.method === 'configure';
     const admitted = operator ? undefined : this.auth.admit(clientId, nowUs);
     if (admitted && admitted.check !== 'none') {
       this.trace({
@@ -456,6 +463,9 @@ export class EtcdServer {
       case 'campaign':
         this.raw.campaign();
         return this.respond(w, { header: this.header() });
+      case 'configure':
+        this.configure(req.body);
+        return this.respond(w, { header: this.header() });
       default:
         if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
         throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);
@@ -541,6 +551,33 @@ export class EtcdServer {
   }
 
   /**
+   * Operator-only: settings changed while the cluster runs, or missed while this node was down.
+   * Only the fields given change; the node keeps its log, store and state. Reads waiting for a
+   * read round under an old read path are read again under the new one.
+   */
+  private configure(c: ConfigureRequest): void {
+    const cfg = { ...this.cfg, ...c };
+    this.raw.reconfigure({
+      electionTick: cfg.electionTicks,
+      preVote: cfg.preVote,
+      checkQuorum: cfg.checkQuorum,
+      readOnlyOption: readOnlyOption(cfg.readPath),
+    }); // throws before anything changed if the combination is invalid
+    if (c.auth) this.auth.configure({ mode: c.auth.mode, bcryptCost: c.auth.bcryptCost });
+    if (c.backend) this.backend.configure(c.backend);
+    const readPathChanged = cfg.readPath !== this.cfg.readPath;
+    Object.assign(this.cfg, c);
+    this.trace({ kind: 'configured', ...c });
+    if (!readPathChanged) return;
+    // A round that has its read index is served as it is; one still waiting for it is not.
+    const round = this.readRound?.index === undefined ? this.readRound : undefined;
+    if (round) this.readRound = undefined;
+    const reads = [...(round?.reads ?? []), ...this.readQueue];
+    this.readQueue = [];
+    for (const r of reads) this.handle(r, r.request);
+  }
+
+  /**
    * etcd's graceful stop (TransferLeadershipOnShutdown): a leader with other voters first hands
    * leadership to the most up-to-date of them, so the cluster is never without a leader for
    * longer than that transfer; then it answers, and the host stops it.
@@ -603,6 +640,8 @@ export class EtcdServer {
     if (this.unsafe.has('local-reads'))
       return this.respondTimed(w, () => this.executeRead(request));
     if (this.cfg.readPath === 'log') return this.propose(w, request);
+    if (this.cfg.readPath === 'serializable')
+      return this.respondTimed(w, () => this.executeRead(request));
     this.readQueue.push({ ...w, request });
     this.startReadRound();
   }
@@ -1087,6 +1126,10 @@ function fnv1a32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+function readOnlyOption(path: ReadPath): 'safe' | 'lease-based' {
+  return path === 'lease' ? 'lease-based' : 'safe';
 }
 
 function emptyOutput(): ServerOutput {

@@ -23,6 +23,7 @@ import type {
   TxnRequest,
   TxnResponse,
 } from '../mvcc/types';
+import type { NodeSpec } from './node-spec';
 
 /** The header a server puts on every top-level response (the store's has only the revision). */
 export interface ServerResponseHeader extends ResponseHeader {
@@ -79,6 +80,25 @@ export interface StatusResponse {
   errors?: string[];
 }
 
+/**
+ * Operator-only: settings changed while the cluster runs (the playground's set-timing,
+ * set-read-path, set-backend and set-auth actions), or, to a node starting again, the settings
+ * it missed while down. Fields as in the node's spec; omitted ones stay as they are.
+ */
+export type ConfigureRequest = Partial<
+  Pick<
+    NodeSpec,
+    | 'tickUs'
+    | 'electionTicks'
+    | 'preVote'
+    | 'checkQuorum'
+    | 'readPath'
+    | 'requestTimeoutUs'
+    | 'backend'
+    | 'auth'
+  >
+>;
+
 /** Every call a client can make, with its request body. */
 export type ClientRequest =
   | { method: 'range'; body: RangeRequest }
@@ -100,7 +120,9 @@ export type ClientRequest =
   /** Operator-only (not on the gateway): graceful stop; a leader hands leadership over first. */
   | { method: 'stop'; body: Record<string, never> }
   /** Operator-only: campaign now, as if the election timer fired (etcd's raft Campaign). */
-  | { method: 'campaign'; body: Record<string, never> };
+  | { method: 'campaign'; body: Record<string, never> }
+  /** Operator-only: change settings live (see ConfigureRequest). */
+  | { method: 'configure'; body: ConfigureRequest };
 
 export type ClientMethod = ClientRequest['method'];
 
@@ -124,6 +146,7 @@ export interface ResponseBodies {
   status: StatusResponse;
   stop: { header: ResponseHeader; transferredTo: number };
   campaign: { header: ResponseHeader };
+  configure: { header: ResponseHeader };
 }
 
 export type ClientResponse =

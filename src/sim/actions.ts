@@ -4,8 +4,14 @@
 // performed when its time comes (a crash of a node already down, a member that does not exist)
 // is recorded in the trace as failed; the run goes on.
 import type { ClientRequest, ClientResponse } from '../server/requests';
-import { MAX_NODES, type Action } from '../scenario/schema';
-import type { Cluster } from './cluster';
+import {
+  MAX_NODES,
+  parseSettingsPatch,
+  type Action,
+  type ClusterSettings,
+  type Scenario,
+} from '../scenario/schema';
+import { applySettings, type Cluster } from './cluster';
 
 export interface ActionContext {
   cluster: Cluster;
@@ -19,6 +25,10 @@ interface ActionDef {
   label: string;
   check(a: Action): void;
   perform(a: Action, ctx: ActionContext): Promise<void> | void;
+  /** A settings action: the settings it changes, from its arguments. */
+  settings?(a: Action): Partial<ClusterSettings>;
+  /** A settings action: its argument names and the settings they set. */
+  settingArgs?: SettingArgs;
 }
 
 const utf8 = new TextEncoder();
@@ -68,6 +78,36 @@ function leaderNow(ctx: ActionContext): number {
 }
 
 const one = (field: string) => (a: Action) => void id(a, field);
+
+/** An action's argument names and the settings they set. */
+type SettingArgs = Record<string, keyof ClusterSettings>;
+
+const same = (...keys: (keyof ClusterSettings)[]): SettingArgs =>
+  Object.fromEntries(keys.map((k) => [k, k]));
+
+/**
+ * A settings action: arguments named in `args` (at least one given), each checked as the same
+ * setting of a scenario is; performed through Cluster.configure, so it changes the cluster from
+ * this place in the run on, and fails (recorded in the trace) if the settings in effect refuse it.
+ */
+function settingsAction(label: string, args: SettingArgs): ActionDef {
+  const settings = (a: Action): Partial<ClusterSettings> => {
+    const patch: Record<string, unknown> = {};
+    for (const [arg, key] of Object.entries(args)) if (a[arg] !== undefined) patch[key] = a[arg];
+    if (Object.keys(patch).length === 0)
+      throw new Error(
+        `action ${a.kind} at ${a.atUs} µs: give at least one of ${Object.keys(args).join(', ')}`,
+      );
+    return parseSettingsPatch(patch, a.kind);
+  };
+  return {
+    label,
+    check: (a) => void settings(a),
+    settings,
+    settingArgs: args,
+    perform: (a, ctx) => ctx.cluster.configure(settings(a)),
+  };
+}
 const noArgs = () => undefined;
 
 export const ACTIONS: Record<string, ActionDef> = {
@@ -192,50 +232,36 @@ export const ACTIONS: Record<string, ActionDef> = {
         body: { key: utf8.encode(text(a, 'key')) },
       }),
   },
-  'set-network': {
-    label:
-      'change every link’s latency, jitter (ms), and loss, duplication and reordering (probabilities)',
-    check: (a) => {
-      const probability = new Set(['loss', 'duplicate', 'reorder']);
-      for (const f of ['latencyMs', 'jitterMs', 'loss', 'duplicate', 'reorder'] as const) {
-        const v = a[f];
-        if (
-          v !== undefined &&
-          (typeof v !== 'number' || !(v >= 0) || (probability.has(f) && v > 1) || v > 60_000)
-        ) {
-          throw new Error(`action set-network at ${a.atUs} µs: ${f} is out of range`);
-        }
-      }
+  'set-network': settingsAction(
+    'change every link’s latency, jitter (ms), and loss, duplication and reordering (probabilities)',
+    {
+      latencyMs: 'networkLatencyMs',
+      jitterMs: 'networkJitterMs',
+      loss: 'networkLoss',
+      duplicate: 'networkDuplicate',
+      reorder: 'networkReorder',
     },
-    perform: (a, ctx) => {
-      const patch: Record<string, number> = {};
-      if (typeof a.latencyMs === 'number') patch.latencyUs = Math.round(a.latencyMs * 1000);
-      if (typeof a.jitterMs === 'number') patch.jitterUs = Math.round(a.jitterMs * 1000);
-      if (typeof a.loss === 'number') patch.lossRate = a.loss;
-      if (typeof a.duplicate === 'number') patch.duplicateRate = a.duplicate;
-      if (typeof a.reorder === 'number') patch.reorderRate = a.reorder;
-      ctx.cluster.conductor.network.setDefaults(patch);
-    },
-  },
-  'set-disk': {
-    label: 'change every node’s fsync latency and jitter (ms)',
-    check: (a) => {
-      for (const f of ['fsyncMs', 'fsyncJitterMs'] as const) {
-        const v = a[f];
-        if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || v > 60_000)) {
-          throw new Error(`action set-disk at ${a.atUs} µs: ${f} is out of range`);
-        }
-      }
-    },
-    perform: (a, ctx) => {
-      const patch: { fsyncUs?: number; fsyncJitterUs?: number } = {};
-      if (typeof a.fsyncMs === 'number') patch.fsyncUs = Math.round(a.fsyncMs * 1000);
-      if (typeof a.fsyncJitterMs === 'number')
-        patch.fsyncJitterUs = Math.round(a.fsyncJitterMs * 1000);
-      for (const n of ctx.cluster.conductor.nodeIds())
-        ctx.cluster.conductor.disk(n).configure(patch);
-    },
-  },
+  ),
+  'set-disk': settingsAction('change every node’s fsync latency and jitter (ms)', {
+    fsyncMs: 'fsyncMs',
+    fsyncJitterMs: 'fsyncJitterMs',
+  }),
+  'set-timing': settingsAction(
+    'change the heartbeat interval, the election timeout (ms), PreVote and CheckQuorum',
+    same('heartbeatMs', 'electionTimeoutMs', 'preVote', 'checkQuorum'),
+  ),
+  'set-read-path': settingsAction(
+    'change the read path of linearizable reads (read-index, lease, log or serializable)',
+    same('readPath'),
+  ),
+  'set-backend': settingsAction(
+    'change the backend’s lock mode, batch interval (ms) and batch limit',
+    same('lockMode', 'batchIntervalMs', 'batchLimit'),
+  ),
+  'set-auth': settingsAction(
+    'change the auth mode and the bcrypt cost',
+    same('authMode', 'bcryptCost'),
+  ),
   'drop-message': {
     label: 'drop a message on the wire',
     check: (a) => {
@@ -335,4 +361,41 @@ export async function performAction(a: Action, ctx: ActionContext): Promise<void
       error: err instanceof Error ? err.message : String(err),
     });
   }
+}
+
+/**
+ * The settings in effect at `atUs` in a scenario: its initial settings as changed by each
+ * settings action up to then that the cluster accepted (the same check as Cluster.configure).
+ */
+export function settingsInEffect(scenario: Scenario, atUs: number): ClusterSettings {
+  let s = scenario.settings;
+  for (const a of scenario.actions) {
+    if (a.atUs > atUs) break;
+    const patch = ACTIONS[a.kind]?.settings;
+    if (!patch) continue;
+    try {
+      s = applySettings(s, patch(a));
+    } catch {
+      // refused when it was performed: recorded as failed, changed nothing
+    }
+  }
+  return s;
+}
+
+/**
+ * The settings actions that take the settings `from` to `to`, one for each kind with something
+ * to change, with just the arguments that change (what the playground's settings form records).
+ */
+export function settingsActions(
+  from: ClusterSettings,
+  to: ClusterSettings,
+): { kind: string; [arg: string]: unknown }[] {
+  const out: { kind: string; [arg: string]: unknown }[] = [];
+  for (const [kind, def] of Object.entries(ACTIONS)) {
+    const action: { kind: string; [arg: string]: unknown } = { kind };
+    for (const [arg, key] of Object.entries(def.settingArgs ?? {}))
+      if (from[key] !== to[key]) action[arg] = to[key];
+    if (Object.keys(action).length > 1) out.push(action);
+  }
+  return out;
 }

@@ -8,36 +8,69 @@ import {
   describeResponse,
   type ClientRequest,
   type ClientResponse,
+  type ConfigureRequest,
 } from '../server/requests';
-import type { ClusterSettings } from '../scenario/schema';
+import { parseSettings, type ClusterSettings } from '../scenario/schema';
 import { Conductor, type TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
+import type { LinkModel } from './network';
 
 const MS = 1000;
 
-export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
-  const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
-  const electionTicks = Math.max(2, Math.round(settings.electionTimeoutMs / settings.heartbeatMs));
-  return ids.map((id) => ({
-    id,
-    initialCluster: ids,
+/** The part of a node's spec that follows the settings, and that a 'configure' request changes. */
+export function nodeSettings(settings: ClusterSettings): Required<ConfigureRequest> {
+  return {
     tickUs: settings.heartbeatMs * MS,
-    electionTicks,
+    electionTicks: Math.max(2, Math.round(settings.electionTimeoutMs / settings.heartbeatMs)),
     preVote: settings.preVote,
     checkQuorum: settings.checkQuorum,
-    readPath: settings.readPath === 'serializable' ? 'read-index' : settings.readPath,
+    readPath: settings.readPath,
     // etcd: 5 s plus twice the election timeout.
     requestTimeoutUs: (5000 + 2 * settings.electionTimeoutMs) * MS,
-    snapshotCount: settings.snapshotCount,
-    unsafe: [...settings.unsafe],
     auth: { mode: settings.authMode, bcryptCost: settings.bcryptCost, cpuCores: settings.cpuCores },
     backend: {
       lockMode: settings.lockMode,
       batchIntervalMs: settings.batchIntervalMs,
       batchLimit: settings.batchLimit,
     },
+  };
+}
+
+export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
+  const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
+  return ids.map((id) => ({
+    id,
+    initialCluster: ids,
+    ...nodeSettings(settings),
+    snapshotCount: settings.snapshotCount,
+    unsafe: [...settings.unsafe],
     seed,
   }));
+}
+
+/** Settings that shape a run from its start: changing one starts a new run. */
+export const RUN_SETTINGS: readonly (keyof ClusterSettings)[] = [
+  'size',
+  'cpuCores',
+  'snapshotCount',
+  'unsafe',
+];
+
+/**
+ * The settings after a change made during a run, checked as a whole; throws if the change is not
+ * allowed (a setting of RUN_SETTINGS, a bad combination).
+ */
+export function applySettings(
+  current: ClusterSettings,
+  patch: Partial<ClusterSettings>,
+): ClusterSettings {
+  for (const k of RUN_SETTINGS) {
+    if (k in patch) throw new Error(`${k} cannot change during a run: it starts a new run`);
+  }
+  const next = parseSettings({ ...current, ...patch });
+  if (next.readPath === 'lease' && !next.checkQuorum)
+    throw new Error('the lease read path needs CheckQuorum: without it a leader has no lease');
+  return next;
 }
 
 /** What a client sees when it dials a member that is down. */
@@ -65,6 +98,15 @@ export interface Cluster {
   leaderOf(ids?: readonly number[], maxUs?: number): Promise<number>;
   /** Every trace record, when `keepTrace` is set. */
   trace: TraceRecord[];
+  /** The settings in effect: the scenario's, as changed during the run by configure(). */
+  readonly settings: ClusterSettings;
+  /**
+   * Changes settings now (a settings action): the network and disk models at once; the tick
+   * interval from each node's next tick; every node not down through a 'configure' request
+   * (a node down now is sent the settings in effect as it starts again). Records a 'settings'
+   * trace record. Throws, changing nothing, if the change is not allowed (applySettings).
+   */
+  configure(patch: Partial<ClusterSettings>): void;
 }
 
 export interface ClusterOptions {
@@ -94,6 +136,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const trace: TraceRecord[] = [];
   const CLIENT = 0;
   let nextRequestId = 1;
+  let current = settings;
+  /** Whether a setting the nodes' specs carry has changed since they were made. */
+  let specsStale = false;
   const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
     describe: describeMessage,
@@ -106,9 +151,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       latencyUs: Math.round(settings.networkLatencyMs * MS),
       jitterUs: Math.round(settings.networkJitterMs * MS),
       lossRate: settings.networkLoss,
-      duplicateRate: 0,
-      reorderRate: 0,
-      reorderWindowUs: 0,
+      duplicateRate: settings.networkDuplicate,
+      reorderRate: settings.networkReorder,
+      // A reordered message is held back by up to this long, so later ones overtake it.
+      reorderWindowUs: 5_000,
     },
     disk: {
       fsyncUs: Math.round(settings.fsyncMs * MS),
@@ -131,6 +177,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (opts.keepTrace) trace.push(r);
       opts.onTrace?.(r);
     },
+    bootRequest: () =>
+      specsStale ? { method: 'configure', body: nodeSettings(current) } : undefined,
   });
   await conductor.start();
 
@@ -171,5 +219,46 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     );
   }
 
-  return { conductor, host, call, leaderOf, trace };
+  function configure(patch: Partial<ClusterSettings>): void {
+    const next = applySettings(current, patch);
+    const [before, after] = [nodeSettings(current), nodeSettings(next)];
+    current = next;
+    conductor.note('settings', { ...patch });
+    const link: Partial<LinkModel> = {};
+    if ('networkLatencyMs' in patch) link.latencyUs = Math.round(next.networkLatencyMs * MS);
+    if ('networkJitterMs' in patch) link.jitterUs = Math.round(next.networkJitterMs * MS);
+    if ('networkLoss' in patch) link.lossRate = next.networkLoss;
+    if ('networkDuplicate' in patch) link.duplicateRate = next.networkDuplicate;
+    if ('networkReorder' in patch) link.reorderRate = next.networkReorder;
+    if (Object.keys(link).length > 0) conductor.network.setDefaults(link);
+    const disk: { fsyncUs?: number; fsyncJitterUs?: number } = {};
+    if ('fsyncMs' in patch) disk.fsyncUs = Math.round(next.fsyncMs * MS);
+    if ('fsyncJitterMs' in patch) disk.fsyncJitterUs = Math.round(next.fsyncJitterMs * MS);
+    if (Object.keys(disk).length > 0)
+      for (const n of conductor.nodeIds()) conductor.disk(n).configure(disk);
+    // The nodes: only what changed for them.
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(after)) {
+      if (JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])) body[k] = v;
+    }
+    if (Object.keys(body).length === 0) return;
+    specsStale = true;
+    if (after.tickUs !== before.tickUs) conductor.setTickUs(after.tickUs);
+    for (const n of conductor.nodeIds()) {
+      if (conductor.nodeState(n) === 'down') continue;
+      conductor.request(n, CLIENT, nextRequestId++, { method: 'configure', body });
+    }
+  }
+
+  return {
+    conductor,
+    host,
+    call,
+    leaderOf,
+    trace,
+    get settings() {
+      return current;
+    },
+    configure,
+  };
 }

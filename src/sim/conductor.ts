@@ -53,6 +53,12 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
   onRequestLost?: (r: { clientId: number; requestId: number; node: number; atUs: number }) => void;
   /** Called with every trace record as it is made (the UI's feed, the checkers). */
   onTrace?: (r: TraceRecord) => void;
+  /**
+   * A request handed to a node as it (re)starts, before any other input, as client 0: settings
+   * changed since the node's host was given its spec (src/sim/cluster.ts), so that a node that
+   * was down when they changed starts with them.
+   */
+  bootRequest?: (node: number) => Req | undefined;
 }
 
 interface NodeSlot<M extends Envelope, Req> {
@@ -82,11 +88,11 @@ export class Conductor<M extends Envelope, Req, Res> {
   /** Why each node that failed to start did (its latest attempt). */
   private readonly startFailures = new Map<number, string>();
   private started = false;
+  /** Raft's tick (the heartbeat interval): opts.tickUs until setTickUs changes it. */
+  private tickUs: number;
 
   constructor(private readonly opts: ConductorOptions<M, Req, Res>) {
-    if (!Number.isSafeInteger(opts.tickUs) || opts.tickUs <= 0) {
-      throw new RangeError(`conductor: tickUs must be a positive integer, got ${opts.tickUs}`);
-    }
+    this.tickUs = checkTick(opts.tickUs);
     if (
       new Set(opts.nodes).size !== opts.nodes.length ||
       opts.nodes.some((n) => !Number.isInteger(n) || n <= 0)
@@ -201,8 +207,19 @@ export class Conductor<M extends Envelope, Req, Res> {
       return;
     }
     this.startFailures.delete(id);
-    this.scheduleTick(id, this.tickRng.int(1, this.opts.tickUs + 1));
+    this.scheduleTick(id, this.tickRng.int(1, this.tickUs + 1));
     this.absorb(id, out);
+    const request = this.opts.bootRequest?.(id);
+    if (request !== undefined)
+      await this.dispatch({ kind: 'request', node: id, clientId: 0, requestId: 0, request });
+  }
+
+  /**
+   * Changes the tick interval (a heartbeat changed mid-run): each node's tick already scheduled
+   * keeps its time, and the ticks after it follow the new interval.
+   */
+  setTickUs(tickUs: number): void {
+    this.tickUs = checkTick(tickUs);
   }
 
   private scheduleTick(id: number, afterUs: number): void {
@@ -294,7 +311,7 @@ export class Conductor<M extends Envelope, Req, Res> {
       case 'tick': {
         const slot = this.slot(e.node);
         if (e.chain !== slot.tickChain || slot.state !== 'up') return; // an old chain, or paused
-        this.scheduleTick(e.node, this.opts.tickUs);
+        this.scheduleTick(e.node, this.tickUs);
         await this.input(e.node, { kind: 'tick' });
         return;
       }
@@ -507,7 +524,7 @@ export class Conductor<M extends Envelope, Req, Res> {
     slot.state = 'up';
     this.record({ atUs: this.nowUs, kind: 'resume', node: id });
     slot.tickChain++; // the old tick chain stopped while paused; start a fresh one
-    this.scheduleTick(id, this.opts.tickUs);
+    this.scheduleTick(id, this.tickUs);
     const backlog = slot.backlog;
     slot.backlog = [];
     for (const input of backlog) await this.input(id, input);
@@ -554,4 +571,10 @@ export class Conductor<M extends Envelope, Req, Res> {
     this.slot(id).disk.setSlow(factor);
     this.record({ atUs: this.nowUs, kind: 'slow-disk', node: id, factor });
   }
+}
+
+function checkTick(tickUs: number): number {
+  if (!Number.isSafeInteger(tickUs) || tickUs <= 0)
+    throw new RangeError(`conductor: tickUs must be a positive integer, got ${tickUs}`);
+  return tickUs;
 }

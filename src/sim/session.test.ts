@@ -50,6 +50,27 @@ const liveOp: fc.Arbitrary<Live> = fc.oneof(
           ...r,
         })),
       fc.integer({ min: 0, max: 10 }).map((fsyncMs) => ({ kind: 'set-disk', fsyncMs })),
+      fc
+        .record({
+          heartbeatMs: fc.integer({ min: 20, max: 200 }),
+          electionTimeoutMs: fc.integer({ min: 300, max: 2000 }),
+          preVote: fc.boolean(),
+          checkQuorum: fc.boolean(),
+        })
+        .map((r) => ({ kind: 'set-timing', ...r })),
+      fc
+        .constantFrom('read-index', 'lease', 'log', 'serializable')
+        .map((readPath) => ({ kind: 'set-read-path', readPath })),
+      fc
+        .record({
+          lockMode: fc.constantFrom('coarse', 'rwlock', 'concurrent'),
+          batchIntervalMs: fc.integer({ min: 1, max: 200 }),
+          batchLimit: fc.integer({ min: 1, max: 100 }),
+        })
+        .map((r) => ({ kind: 'set-backend', ...r })),
+      fc
+        .constantFrom('off', 'token', 'bcrypt')
+        .map((authMode) => ({ kind: 'set-auth', authMode, bcryptCost: 4 })),
       fc.integer({ min: 1, max: 3 }).map((node) => ({ kind: 'put', node, key: 'k', value: 'v' })),
     )
     .map((action) => ({ op: 'act' as const, action })),
@@ -82,6 +103,16 @@ describe('Session', () => {
       { op: 'run', ms: 500 },
       { op: 'act', action: { kind: 'partition', groups: [[1], [2, 3]] } },
       { op: 'run', ms: 1500 },
+      { op: 'act', action: { kind: 'crash', node: 3 } },
+      { op: 'act', action: { kind: 'set-timing', heartbeatMs: 40, electionTimeoutMs: 400 } },
+      { op: 'step', n: 2 },
+      { op: 'act', action: { kind: 'set-backend', lockMode: 'coarse', batchIntervalMs: 10 } },
+      { op: 'act', action: { kind: 'set-read-path', readPath: 'serializable' } },
+      { op: 'act', action: { kind: 'set-auth', authMode: 'token' } },
+      { op: 'act', action: { kind: 'heal-all' } },
+      { op: 'run', ms: 300 },
+      { op: 'act', action: { kind: 'restart', node: 3 } },
+      { op: 'run', ms: 800 },
     ]);
     expect(await replay(run.scenario)).toBe(run.hash);
     const viaLink = parseScenario(await decodeFragment(await encodeFragment(run.scenario)));

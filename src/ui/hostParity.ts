@@ -19,7 +19,10 @@ export interface ParityRun {
 const SEED = 42;
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** Elects a leader, writes through node 1, reads through node 2, then idles: 4 simulated s. */
+/**
+ * Elects a leader, writes through node 1, reads through node 2; crashes node 3, changes settings
+ * (the nodes up are sent them, node 3 gets them as it restarts), then idles: 4 simulated s.
+ */
 export async function runParityScenario(
   host: 'in-process' | 'worker',
   namespace: string,
@@ -33,6 +36,10 @@ export async function runParityScenario(
     await c.conductor.runUntil(2_000_000);
     await c.call(1, { method: 'put', body: { key: text('greeting'), value: text('hello') } });
     await c.call(2, { method: 'range', body: { key: text('greeting') } });
+    await c.conductor.crash(3);
+    c.configure({ heartbeatMs: 50, electionTimeoutMs: 500, lockMode: 'coarse', fsyncMs: 3 });
+    await c.conductor.runUntil(3_000_000);
+    await c.conductor.restart(3);
     await c.conductor.runUntil(4_000_000);
     const databases =
       nodeHost instanceof WorkerHost

@@ -1,6 +1,7 @@
 // Sorting trace records for the event feed: a small fixed set of categories (the feed's filters,
 // and "step to the next event of a kind"), and which records deserve a line by default.
 import type { TraceRecord } from '../../sim/conductor';
+import { settingsCategory } from './settings';
 import { num, str } from './words';
 
 export const EVENT_CATEGORIES = [
@@ -102,6 +103,10 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['slow-disk', 'fault'],
   ['set-network', 'fault'],
   ['set-disk', 'storage'],
+  ['set-timing', 'election'],
+  ['set-read-path', 'read'],
+  ['set-backend', 'storage'],
+  ['set-auth', 'client'],
   ['drop-message', 'fault'],
   ['duplicate-message', 'fault'],
   ['campaign', 'election'],
@@ -141,12 +146,18 @@ export function categorize(r: TraceRecord): EventCategory {
     case 'propose':
     case 'apply':
       return LEASE_METHODS.has(str(r.method) ?? '') ? 'lease' : 'replication';
+    case 'settings':
+    case 'configured':
+      return settingsCategory(r);
     default:
       return KIND_CATEGORY.get(r.kind) ?? 'other';
   }
 }
 
-/** Client ids from here up are workload clients (run-scenario.ts); below are people and actions. */
+/**
+ * Client ids from here up are workload clients (run-scenario.ts); below are people and actions,
+ * and client 0, the cluster's own (settings changes reach the nodes from it).
+ */
 export const FIRST_WORKLOAD_CLIENT = 1000;
 
 const NOTABLE_KINDS: ReadonlySet<string> = new Set([
@@ -170,6 +181,8 @@ const NOTABLE_KINDS: ReadonlySet<string> = new Set([
   'snapshot-restored',
   'snapshot-failed',
   'action-failed',
+  'settings',
+  'configured',
 ]);
 
 /** Sends worth a line: the ones that tell an election or a catch-up, not the steady traffic. */
@@ -201,6 +214,9 @@ export function isNotable(r: TraceRecord): boolean {
     }
     case 'request':
     case 'response': {
+      // A settings change is told by its 'settings' and 'configured' records, not its requests.
+      if (r.method === 'configure' || (r.kind === 'response' && r.clientId === 0 && r.ok === true))
+        return false;
       const client = num(r.clientId);
       return client !== undefined && client < FIRST_WORKLOAD_CLIENT;
     }

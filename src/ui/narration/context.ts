@@ -69,6 +69,15 @@ export function advanceContext(ctx: NarrationContext, r: TraceRecord): Narration
       if (!isIdList(voters) || sameList(ctx.voters, voters)) return ctx;
       return { ...ctx, voters: [...voters].sort((a, b) => a - b) };
     }
+    case 'settings': {
+      // A change of PreVote or of the read path changes how later records read.
+      let next = ctx;
+      if (typeof r.preVote === 'boolean' && r.preVote !== ctx.preVote)
+        next = { ...next, preVote: r.preVote };
+      if (typeof r.readPath === 'string' && r.readPath !== ctx.readPath)
+        next = { ...next, readPath: r.readPath as ReadPath };
+      return next;
+    }
     case 'recv':
       if (r.type !== 'MsgTimeoutNow' || typeof r.node !== 'number') return ctx;
       return { ...ctx, timeoutNow: { node: r.node, atUs: r.atUs } };

@@ -9,6 +9,7 @@
 import type { TraceRecord } from '../../sim/conductor';
 import type { NarrationContext } from './context';
 import { messagePurpose } from './messages';
+import { describeNodeSettings, describeSettings } from './settings';
 import { count, duration, nodeList, nodeName, num, plainText, rpcName, str } from './words';
 
 type Narrator = (r: TraceRecord, ctx: NarrationContext) => string;
@@ -369,6 +370,8 @@ function narrateReadServed(r: TraceRecord): string {
 
 function narrateRequest(r: TraceRecord): string {
   const method = str(r.method);
+  if (method === 'configure')
+    return `${nodeName(r.node)} is sent new settings (request ${num(r.requestId) ?? 0})`;
   const what = method === undefined ? 'a request' : `a ${rpcName(plainText(method, 40))}`;
   const key = str(r.key);
   const onKey = key === undefined ? '' : ` for key "${plainText(key)}"`;
@@ -590,6 +593,10 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['slow-disk', "Action: change a node's disk speed"],
   ['set-network', "Action: change every link's latency, jitter, loss, duplication and reordering"],
   ['set-disk', "Action: change every node's fsync latency"],
+  ['set-timing', 'Action: change the heartbeat, the election timeout, PreVote or CheckQuorum'],
+  ['set-read-path', 'Action: change the read path'],
+  ['set-backend', "Action: change the backend's lock mode or batching"],
+  ['set-auth', 'Action: change the auth mode'],
   ['drop-message', 'Action: drop a message on the wire'],
   ['duplicate-message', 'Action: deliver a message on the wire twice'],
   ['campaign', 'Action: make a node campaign now'],
@@ -606,6 +613,19 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['client-start', 'A workload client starts'],
   ['client-retry', 'A workload client tries again after a failed request'],
 ]);
+
+function narrateSettings(r: TraceRecord): string {
+  const what = describeSettings(r);
+  return what === '' ? 'The settings change' : `The settings change from here on: ${what}`;
+}
+
+function narrateConfigured(r: TraceRecord): string {
+  const what = describeNodeSettings(r);
+  const n = nodeName(r.node);
+  return what === ''
+    ? `${n} takes up new settings, keeping its log and its state`
+    : `${n} takes up new settings, keeping its log and its state: ${what}`;
+}
 
 function narrateAction(r: TraceRecord): string {
   const label = str(r.label);
@@ -638,6 +658,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['slow-disk', narrateSlowDisk],
   ['action', narrateAction],
   ['action-failed', narrateActionFailed],
+  ['settings', narrateSettings],
   // the etcd server
   ['persist', narratePersist],
   ['apply', narrateApply],
@@ -660,6 +681,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['removed', narrateRemoved],
   ['auth', narrateAuth],
   ['step-refused', narrateStepRefused],
+  ['configured', narrateConfigured],
 ]);
 
 /** Every record kind narrate has a sentence for (others get a generic one). */

@@ -144,6 +144,39 @@ async function readPathRun(f: Follower, settings: Partial<ClusterSettings>): Pro
   );
 }
 
+/** Every settings action mid-run, one refused, and a node down meanwhile that takes them up. */
+async function settingsRun(f: Follower): Promise<void> {
+  await runScenario(
+    parseScenario({
+      version: 1,
+      seed: 7,
+      actions: [
+        { atUs: 1_500_000, kind: 'crash', node: 3 },
+        { atUs: 1_600_000, kind: 'set-timing', heartbeatMs: 50, electionTimeoutMs: 500 },
+        { atUs: 1_700_000, kind: 'set-read-path', readPath: 'lease' },
+        { atUs: 1_800_000, kind: 'set-backend', lockMode: 'coarse', batchIntervalMs: 20 },
+        { atUs: 1_900_000, kind: 'set-auth', authMode: 'bcrypt', bcryptCost: 4 },
+        { atUs: 2_000_000, kind: 'set-network', latencyMs: 2 },
+        { atUs: 2_000_000, kind: 'set-disk', fsyncMs: 3 },
+        { atUs: 2_100_000, kind: 'set-timing', checkQuorum: false },
+        { atUs: 2_200_000, kind: 'restart', node: 3 },
+        { atUs: 2_500_000, kind: 'set-read-path', readPath: 'serializable' },
+      ],
+      workloads: [
+        {
+          mode: 'closed',
+          concurrency: 2,
+          mix: { put: 1, 'range-cheap': 1, txn: 1 },
+          keySpace: 20,
+          startMs: 1000,
+          stopMs: 3000,
+        },
+      ],
+    }),
+    { untilUs: 3_200_000, onTrace: f.onTrace },
+  );
+}
+
 /** A lease that expires on the leader's revoke, and a node whose disk is corrupt. */
 async function leaseAndCorruptDiskRun(f: Follower): Promise<void> {
   const settings = { ...DEFAULT_SETTINGS };
@@ -193,6 +226,7 @@ beforeAll(async () => {
   await readPathRun(leasePath, { readPath: 'lease', authMode: 'bcrypt' });
   await readPathRun(noPreVote, { preVote: false, readPath: 'serializable' });
   await leaseAndCorruptDiskRun(follower);
+  await settingsRun(follower);
 }, 120_000);
 
 /** The trace kinds the code emits, read from the source that emits them. */
@@ -285,6 +319,23 @@ describe('narration over real runs', () => {
     expect(leasePath.sentences).toContainEqual(
       expect.stringMatching(/^n\d checks client \d+'s password \(bcrypt, 65\.5 ms of CPU\)/),
     );
+  });
+
+  it('tells settings changed mid-run, and a node taking them up as it restarts', () => {
+    const has = (re: RegExp) =>
+      expect(follower.sentences).toContainEqual(expect.stringMatching(re));
+    has(/^The settings change from here on: heartbeat interval 50 ms, election timeout 500 ms$/);
+    has(/^The settings change from here on: lock mode coarse, batch interval 20 ms$/);
+    has(/^The settings change from here on: read path serializable$/);
+    has(
+      /^n\d takes up new settings, keeping its log and its state: a tick \(heartbeat\) every 50\.0 ms, request timeout 6\.00 s$/,
+    );
+    has(/^n\d takes up new settings, keeping its log and its state: read path lease$/);
+    has(
+      /^n3 takes up new settings, keeping its log and its state: a tick \(heartbeat\) every 50\.0 ms, election timeout 10 ticks, .*read path lease.*auth bcrypt \(cost 4\)$/,
+    );
+    has(/^The action "set-timing" could not be done: the lease read path needs CheckQuorum/);
+    has(/^n1 is sent new settings \(request \d+\)$/);
   });
 
   it('keeps the default feed to the story: a small share of all records', () => {

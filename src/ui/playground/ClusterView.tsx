@@ -1,7 +1,7 @@
 import { arc } from 'd3';
 import { useMemo } from 'react';
 import type { NodeView } from '../../sim/timeline';
-import { act } from './actions';
+import { act, settingsAt } from './actions';
 import {
   NODE_RADIUS,
   VIEW_SIZE,
@@ -174,7 +174,7 @@ export function ClusterView() {
   const nodes = session.timeline.nodesAt(viewUs);
   const messages = session.timeline.messagesAt(viewUs);
   const linkState = linkStatesAt(session.scenario.actions, viewUs);
-  const electionUs = session.scenario.settings.electionTimeoutMs * 1000;
+  const electionUs = settingsAt(session, viewUs).electionTimeoutMs * 1000;
   const links: [number, number][] = [];
   for (let i = 0; i < ids.length; i++)
     for (let j = i + 1; j < ids.length; j++) links.push([ids[i]!, ids[j]!]);

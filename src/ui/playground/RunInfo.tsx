@@ -27,6 +27,9 @@ export function RunInfo() {
   }, [session, viewUs, atHead, playing, tick]);
 
   if (!session) return null;
+  // The actions a link from here carries (what the person did, settings changes included).
+  const recorded = session.scenario.actions.filter((a) => a.atUs <= viewUs);
+  const last = recorded.at(-1);
   const copyLink = async () => {
     const fragment = await fragmentFor(session.toScenario(viewUs));
     history.replaceState(null, '', fragment);
@@ -79,6 +82,10 @@ export function RunInfo() {
         <dd data-testid="seed">{session.scenario.seed}</dd>
         <dt>simulated time</dt>
         <dd>{formatUs(viewUs)}</dd>
+        <dt>actions</dt>
+        <dd data-testid="actions">
+          {last ? `${recorded.length}, the last ${last.kind} at ${formatUs(last.atUs)}` : 'none'}
+        </dd>
         <dt>trace hash</dt>
         <dd>
           <code data-testid="trace-hash">{hash}</code>

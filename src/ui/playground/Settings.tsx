@@ -1,14 +1,22 @@
+// The settings panel. Most settings change in the running cluster: applying them records settings
+// actions (set-timing, set-read-path, set-backend, set-disk, set-network, set-auth) at the place
+// being viewed, as every other action is recorded (forking the run when viewing the past), so a
+// share link replays them there. Cluster size and seed shape a run from its first event: changing
+// them starts a new run. The panel says which settings are in effect at the place viewed.
 import { useEffect, useState } from 'react';
 import { ScenarioError, parseSettings, type ClusterSettings } from '../../scenario/schema';
-import { act } from './actions';
+import { ACTIONS, settingsActions } from '../../sim/actions';
+import { applySettings } from '../../sim/cluster';
+import { describeSettings } from '../narration/settings';
+import { act, settingsAt } from './actions';
 import { exclusive } from './exclusive';
 import { closeSession, openSession, warmUp } from './useSession';
 import { usePlayground } from './store';
 
 type Draft = Record<string, string | boolean>;
 
-const NUMBER_FIELDS: [keyof ClusterSettings, string, string][] = [
-  ['size', 'Cluster size', 'nodes'],
+/** Settings that change in the running cluster: [setting, label, unit]. */
+const LIVE_NUMBERS: [keyof ClusterSettings, string, string][] = [
   ['heartbeatMs', 'Heartbeat interval', 'ms'],
   ['electionTimeoutMs', 'Election timeout', 'ms'],
   ['batchIntervalMs', 'Batch interval', 'ms'],
@@ -17,6 +25,7 @@ const NUMBER_FIELDS: [keyof ClusterSettings, string, string][] = [
   ['networkLatencyMs', 'Network latency', 'ms'],
   ['networkJitterMs', 'Network jitter', 'ms'],
   ['networkLoss', 'Message loss', '0-1'],
+  ['bcryptCost', 'bcrypt cost', '4-16'],
 ];
 
 const CHOICES: [keyof ClusterSettings, string, readonly string[]][] = [
@@ -25,35 +34,48 @@ const CHOICES: [keyof ClusterSettings, string, readonly string[]][] = [
   ['authMode', 'Auth', ['off', 'token', 'bcrypt']],
 ];
 
+const FLAGS: [keyof ClusterSettings, string][] = [
+  ['preVote', 'PreVote'],
+  ['checkQuorum', 'CheckQuorum'],
+];
+
 function toDraft(s: ClusterSettings, seed: number): Draft {
-  const d: Draft = { seed: String(seed) };
-  for (const [k] of NUMBER_FIELDS) d[k] = String(s[k]);
+  const d: Draft = { seed: String(seed), size: String(s.size) };
+  for (const [k] of LIVE_NUMBERS) d[k] = String(s[k]);
   for (const [k] of CHOICES) d[k] = String(s[k]);
-  d.preVote = s.preVote;
-  d.checkQuorum = s.checkQuorum;
+  for (const [k] of FLAGS) d[k] = s[k] === true;
   return d;
 }
 
+/** The draft as settings over `base` (checked as a scenario's are), and its seed. */
 function fromDraft(d: Draft, base: ClusterSettings): { settings: ClusterSettings; seed: number } {
-  const raw: Record<string, unknown> = { ...base };
-  for (const [k] of NUMBER_FIELDS) raw[k] = Number(d[k]);
+  const raw: Record<string, unknown> = { ...base, size: Number(d.size) };
+  for (const [k] of LIVE_NUMBERS) raw[k] = Number(d[k]);
   for (const [k] of CHOICES) raw[k] = d[k];
-  raw.preVote = d.preVote;
-  raw.checkQuorum = d.checkQuorum;
+  for (const [k] of FLAGS) raw[k] = d[k];
   const seed = Number(d.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new ScenarioError('seed', 'must be a whole number from 0 to 4294967295');
   return { settings: parseSettings(raw), seed };
 }
 
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 export function Settings() {
   const session = usePlayground((s) => s.session);
+  const viewUs = usePlayground((s) => s.viewUs);
+  usePlayground((s) => s.tick); // the settings in effect move with the run
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState('');
+  const [note, setNote] = useState('');
   useEffect(() => {
-    if (session) setDraft(toDraft(session.scenario.settings, session.scenario.seed));
+    if (session) setDraft(toDraft(session.cluster.settings, session.scenario.seed));
   }, [session]);
   if (!session || !draft) return null;
+  const inEffect = settingsAt(session, viewUs);
+  const changes = session.scenario.actions.filter(
+    (a) => a.atUs <= viewUs && ACTIONS[a.kind]?.settings !== undefined,
+  ).length;
   const field = (k: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setDraft({
       ...draft,
@@ -63,25 +85,33 @@ export function Settings() {
           : e.target.value,
     });
   const applyLive = async () => {
+    setNote('');
     try {
-      const { settings } = fromDraft(draft, session.scenario.settings);
+      // The live fields only: size and seed are for a new run.
+      const { settings } = fromDraft({ ...draft, size: String(inEffect.size) }, inEffect);
+      const actions = settingsActions(inEffect, settings);
+      if (actions.length === 0) {
+        setError('');
+        setNote('Nothing to change: these are the settings in effect.');
+        return;
+      }
+      // Refuse here what the cluster would refuse, rather than record a failed action.
+      const patch: Partial<ClusterSettings> = {};
+      for (const a of actions) Object.assign(patch, ACTIONS[a.kind]!.settings!({ atUs: 0, ...a }));
+      applySettings(inEffect, patch);
       setError('');
-      await act({
-        kind: 'set-network',
-        latencyMs: settings.networkLatencyMs,
-        jitterMs: settings.networkJitterMs,
-        loss: settings.networkLoss,
-      });
-      await act({ kind: 'set-disk', fsyncMs: settings.fsyncMs });
+      for (const a of actions) await act(a);
+      setNote(`Recorded in this run: ${actions.map((a) => a.kind).join(', ')}.`);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(message(err));
     }
   };
   const restart = () =>
     exclusive(async () => {
       try {
-        const { settings, seed } = fromDraft(draft, session.scenario.settings);
+        const { settings, seed } = fromDraft(draft, inEffect);
         setError('');
+        setNote('');
         const st = usePlayground.getState();
         st.set({ busy: true, playing: false });
         const next = await openSession({
@@ -102,7 +132,7 @@ export function Settings() {
         });
       } catch (err) {
         usePlayground.getState().set({ busy: false });
-        setError(err instanceof Error ? err.message : String(err));
+        setError(message(err));
       }
     });
   return (
@@ -111,62 +141,87 @@ export function Settings() {
         <summary>
           <h2 id="settings-title">Settings</h2>
         </summary>
+        <p className="hint" data-testid="settings-in-effect">
+          {`In effect here: ${describeSettings(inEffect)}`}
+          {changes > 0 ? ` (${changes} settings action${changes === 1 ? '' : 's'} so far).` : '.'}
+        </p>
         <form className="settings" onSubmit={(e) => e.preventDefault()}>
-          {NUMBER_FIELDS.map(([k, label, unit]) => (
-            <label key={k}>
-              {label}
+          <fieldset>
+            <legend>Change in this run, from the moment viewed</legend>
+            {LIVE_NUMBERS.map(([k, label, unit]) => (
+              <label key={k}>
+                {label}
+                <span>
+                  <input
+                    inputMode="decimal"
+                    value={String(draft[k])}
+                    onChange={field(k)}
+                    aria-label={label}
+                  />{' '}
+                  {unit}
+                </span>
+              </label>
+            ))}
+            {CHOICES.map(([k, label, options]) => (
+              <label key={k}>
+                {label}
+                <select value={String(draft[k])} onChange={field(k)} aria-label={label}>
+                  {options.map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            {FLAGS.map(([k, label]) => (
+              <label key={k}>
+                {label} <input type="checkbox" checked={draft[k] === true} onChange={field(k)} />
+              </label>
+            ))}
+            <div className="buttons">
+              <button type="button" onClick={() => void applyLive()}>
+                Apply now
+              </button>
+            </div>
+            <p className="hint">
+              Each change is an action of this run, recorded where it happens and replayed by its
+              link. Looking at the past, it forks the run there.
+            </p>
+          </fieldset>
+          <fieldset>
+            <legend>Start a new run</legend>
+            <label>
+              Cluster size
               <span>
                 <input
-                  inputMode="decimal"
-                  value={String(draft[k])}
-                  onChange={field(k)}
-                  aria-label={label}
+                  inputMode="numeric"
+                  value={String(draft.size)}
+                  onChange={field('size')}
+                  aria-label="Cluster size"
                 />{' '}
-                {unit}
+                nodes
               </span>
             </label>
-          ))}
-          {CHOICES.map(([k, label, options]) => (
-            <label key={k}>
-              {label}
-              <select value={String(draft[k])} onChange={field(k)} aria-label={label}>
-                {options.map((o) => (
-                  <option key={o}>{o}</option>
-                ))}
-              </select>
+            <label>
+              Seed
+              <input value={String(draft.seed)} onChange={field('seed')} aria-label="Seed" />
             </label>
-          ))}
-          <label>
-            PreVote{' '}
-            <input type="checkbox" checked={draft.preVote === true} onChange={field('preVote')} />
-          </label>
-          <label>
-            CheckQuorum{' '}
-            <input
-              type="checkbox"
-              checked={draft.checkQuorum === true}
-              onChange={field('checkQuorum')}
-            />
-          </label>
-          <label>
-            Seed <input value={String(draft.seed)} onChange={field('seed')} aria-label="Seed" />
-          </label>
+            <p className="hint">
+              Cluster size and seed shape a run from its first event: changing either starts a new
+              run (with every setting above as its initial settings).
+            </p>
+            <div className="buttons">
+              <button type="button" onClick={() => void restart()}>
+                New run with these settings
+              </button>
+            </div>
+          </fieldset>
           {error && (
             <p className="error" role="alert">
               {error}
             </p>
           )}
-          <div className="buttons">
-            <button type="button" onClick={() => void applyLive()}>
-              Apply network and disk now
-            </button>
-            <button type="button" onClick={() => void restart()}>
-              New run with these settings
-            </button>
-          </div>
-          <p className="hint">
-            Network and disk changes are actions in this run (and in its link); the rest start a new
-            run.
+          <p className="hint" aria-live="polite">
+            {note}
           </p>
         </form>
       </details>

@@ -1,7 +1,10 @@
 // What the person does to the run. Acting at the head of the run records the action there; acting
 // while looking at the past forks the run from that moment: the scenario up to the view time is
 // replayed on fresh workers, and the action happens there.
+import type { ClusterSettings } from '../../scenario/schema';
 import type { ClientRequest, ClientResponse } from '../../server/requests';
+import { settingsInEffect } from '../../sim/actions';
+import type { Session } from '../../sim/session';
 import { exclusive } from './exclusive';
 import { NEXT_KINDS, type NextKind } from './feed';
 import { closeSession, openSession } from './useSession';
@@ -22,6 +25,11 @@ function describeAnswer(method: ClientRequest['method'], r: ClientResponse): str
       : `not found (revision ${body.header.revision})`;
   }
   return `${method} ok (revision ${body.header.revision})`;
+}
+
+/** The settings in effect at `atUs` of the run: the cluster's own at its head. */
+export function settingsAt(s: Session, atUs: number): ClusterSettings {
+  return atUs >= s.nowUs ? s.cluster.settings : settingsInEffect(s.scenario, atUs);
 }
 
 export function act(action: { kind: string; [arg: string]: unknown }): Promise<void> {

@@ -35,11 +35,10 @@ export function feedLines(s: Session): FeedLine[] {
   if (!c) {
     const { settings } = s.scenario;
     const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
-    const readPath = settings.readPath === 'serializable' ? 'read-index' : settings.readPath;
     c = {
       lines: [],
       upTo: 0,
-      ctx: createNarrationContext(ids, { preVote: settings.preVote, readPath }),
+      ctx: createNarrationContext(ids, { preVote: settings.preVote, readPath: settings.readPath }),
     };
     caches.set(s, c);
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint (ESLint + Prettier), unit and property tests (Vitest), browser tests
-// (Playwright in real Chromium, fetched first if missing). Every step runs even when an earlier
+// `npm test`: typecheck, lint (ESLint + Prettier), unit and property tests (Vitest), the bounded
+// fuzz campaign, browser tests (Playwright in real Chromium, fetched first if missing). Every step runs even when an earlier
 // one fails, so one run shows everything that is wrong; the exit status is non-zero when any step
 // fails. A skipped test counts as a failure: nothing here may be silently skipped.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,19 @@ mkdirSync(resultsDir, { recursive: true });
 for (const f of [unitJson, e2eJson]) rmSync(f, { force: true });
 
 const node = process.execPath;
+const fuzz = (...args) => [
+  node,
+  bin('tsx', 'dist/cli.mjs'),
+  join(root, 'scripts', 'fuzz.ts'),
+  ...args,
+];
+const UNSAFE = [
+  'local-reads',
+  'figure8-commit',
+  'ack-before-fsync',
+  'no-vote-persist',
+  'skip-health-check',
+];
 const steps = [
   {
     name: 'typecheck',
@@ -38,6 +51,13 @@ const steps = [
       `--outputFile.json=${unitJson}`,
     ],
   },
+  // The bounded fuzz campaign (src/check): safe settings must show nothing in 200 seeds of one
+  // simulated minute; each unsafe setting must be caught within 50.
+  { name: 'fuzz: safe settings', cmd: fuzz('--seeds', '200', '--minutes', '1') },
+  ...UNSAFE.map((u) => ({
+    name: `fuzz: ${u} caught`,
+    cmd: fuzz('--unsafe', u, '--seeds', '50', '--minutes', '1', '--expect-find'),
+  })),
   { name: 'browser', cmd: [node, join(root, 'scripts', 'ensure-browser.mjs')], gate: true },
   { name: 'e2e', cmd: [node, bin('@playwright/test', 'cli.js'), 'test'], needs: 'browser' },
 ];

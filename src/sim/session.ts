@@ -123,7 +123,16 @@ export class Session {
       ...(opts.host ? { host: opts.host } : {}),
       onTrace: (r) => {
         timeline.push(r);
-        invariants.observe(r);
+        const broke = invariants.observe(r);
+        // The violation goes into the trace itself, at the record that caused it: the feed
+        // narrates it, the timeline can jump to it, and a share link reproduces it.
+        if (broke) {
+          holder.session?.cluster.conductor.note('invariant-violated', {
+            invariant: broke.invariant,
+            message: broke.message,
+            ...(broke.node !== undefined ? { node: broke.node } : {}),
+          });
+        }
         holder.session?.watchRole(r);
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);

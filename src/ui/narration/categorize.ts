@@ -84,6 +84,7 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['node-added', 'membership'],
   ['removed', 'membership'],
   ['lease-expired', 'lease'],
+  ['invariant-violated', 'fault'],
 ]);
 
 /** Actions by their label (src/sim/actions.ts, and run-scenario's workload arrivals). */
@@ -181,6 +182,7 @@ const NOTABLE_KINDS: ReadonlySet<string> = new Set([
   'snapshot-restored',
   'snapshot-failed',
   'action-failed',
+  'invariant-violated',
   'settings',
   'configured',
 ]);

@@ -639,6 +639,11 @@ function narrateActionFailed(r: TraceRecord): string {
   return `${what} could not be done: ${errorText(r.error)}`;
 }
 
+function narrateInvariantViolated(r: TraceRecord): string {
+  const name = str(r.invariant) ?? 'a safety property';
+  return `Safety broken (${plainText(name, 40)}): ${plainText(str(r.message) ?? '', 300)}`;
+}
+
 const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   // the conductor
   ['node-start', narrateNodeStart],
@@ -658,6 +663,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['slow-disk', narrateSlowDisk],
   ['action', narrateAction],
   ['action-failed', narrateActionFailed],
+  ['invariant-violated', narrateInvariantViolated],
   ['settings', narrateSettings],
   // the etcd server
   ['persist', narratePersist],

@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, parseScenario, type ClusterSettings } from '../../sce
 import { nodeSpecs, startCluster } from '../../sim/cluster';
 import type { TraceRecord } from '../../sim/conductor';
 import { runScenario } from '../../sim/run-scenario';
+import { planScenario } from '../../check/fuzz/plan';
 import {
   EVENT_CATEGORIES,
   NARRATED_KINDS,
@@ -215,6 +216,13 @@ async function leaseAndCorruptDiskRun(f: Follower): Promise<void> {
   await c.conductor.runUntil(c.conductor.now + 500_000);
 }
 
+/** An unsafe setting the invariants catch: the run narrates the broken property. */
+async function unsafeRun(f: Follower): Promise<void> {
+  const scenario = planScenario(3, { minutes: 1, unsafe: 'no-vote-persist' });
+  await runScenario(scenario, { untilUs: 4_000_000, onTrace: f.onTrace });
+  expect(f.kinds.has('invariant-violated')).toBe(true);
+}
+
 const follower = new Follower(nodes3);
 const noPreVote = new Follower(nodes3, { preVote: false });
 const leasePath = new Follower(nodes3, { readPath: 'lease' });
@@ -227,6 +235,7 @@ beforeAll(async () => {
   await readPathRun(noPreVote, { preVote: false, readPath: 'serializable' });
   await leaseAndCorruptDiskRun(follower);
   await settingsRun(follower);
+  await unsafeRun(noPreVote);
 }, 120_000);
 
 /** The trace kinds the code emits, read from the source that emits them. */

@@ -4,7 +4,13 @@
 // share link replays them there. Cluster size and seed shape a run from its first event: changing
 // them starts a new run. The panel says which settings are in effect at the place viewed.
 import { useEffect, useState } from 'react';
-import { ScenarioError, parseSettings, type ClusterSettings } from '../../scenario/schema';
+import {
+  ScenarioError,
+  UNSAFE_SETTINGS,
+  parseSettings,
+  type ClusterSettings,
+  type UnsafeSetting,
+} from '../../scenario/schema';
 import { ACTIONS, settingsActions } from '../../sim/actions';
 import { applySettings } from '../../sim/cluster';
 import { describeSettings } from '../narration/settings';
@@ -25,6 +31,8 @@ const LIVE_NUMBERS: [keyof ClusterSettings, string, string][] = [
   ['networkLatencyMs', 'Network latency', 'ms'],
   ['networkJitterMs', 'Network jitter', 'ms'],
   ['networkLoss', 'Message loss', '0-1'],
+  ['networkDuplicate', 'Message duplication', '0-1'],
+  ['networkReorder', 'Message reordering', '0-1'],
   ['bcryptCost', 'bcrypt cost', '4-16'],
 ];
 
@@ -39,8 +47,18 @@ const FLAGS: [keyof ClusterSettings, string][] = [
   ['checkQuorum', 'CheckQuorum'],
 ];
 
+/** The unsafe settings, for teaching: what each one breaks. */
+const UNSAFE_LABELS: Record<UnsafeSetting, string> = {
+  'local-reads': 'local-reads: serve linearizable reads locally, without ReadIndex',
+  'figure8-commit': 'figure8-commit: commit an entry of an earlier term by counting replicas',
+  'ack-before-fsync': 'ack-before-fsync: acknowledge and send before the disk says durable',
+  'no-vote-persist': 'no-vote-persist: grant a vote without persisting it',
+  'skip-health-check': 'skip-health-check: remove members without the quorum check',
+};
+
 function toDraft(s: ClusterSettings, seed: number): Draft {
   const d: Draft = { seed: String(seed), size: String(s.size) };
+  for (const u of UNSAFE_SETTINGS) d[`unsafe:${u}`] = s.unsafe.includes(u);
   for (const [k] of LIVE_NUMBERS) d[k] = String(s[k]);
   for (const [k] of CHOICES) d[k] = String(s[k]);
   for (const [k] of FLAGS) d[k] = s[k] === true;
@@ -53,6 +71,7 @@ function fromDraft(d: Draft, base: ClusterSettings): { settings: ClusterSettings
   for (const [k] of LIVE_NUMBERS) raw[k] = Number(d[k]);
   for (const [k] of CHOICES) raw[k] = d[k];
   for (const [k] of FLAGS) raw[k] = d[k];
+  raw.unsafe = UNSAFE_SETTINGS.filter((u) => d[`unsafe:${u}`] === true);
   const seed = Number(d.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new ScenarioError('seed', 'must be a whole number from 0 to 4294967295');
@@ -205,9 +224,24 @@ export function Settings() {
               Seed
               <input value={String(draft.seed)} onChange={field('seed')} aria-label="Seed" />
             </label>
+            <fieldset className="unsafe">
+              <legend>Unsafe, for teaching (off in etcd)</legend>
+              {UNSAFE_SETTINGS.map((u) => (
+                <label key={u} className="flag">
+                  <input
+                    type="checkbox"
+                    checked={draft[`unsafe:${u}`] === true}
+                    onChange={field(`unsafe:${u}`)}
+                  />{' '}
+                  {UNSAFE_LABELS[u]}
+                </label>
+              ))}
+            </fieldset>
             <p className="hint">
-              Cluster size and seed shape a run from its first event: changing either starts a new
-              run (with every setting above as its initial settings).
+              Cluster size, seed and the unsafe settings shape a run from its first event: changing
+              any of them starts a new run (with every setting above as its initial settings). Each
+              unsafe setting breaks a rule Raft or etcd relies on; the invariant checker stops the
+              run where it breaks something.
             </p>
             <div className="buttons">
               <button type="button" onClick={() => void restart()}>

@@ -5,6 +5,9 @@ import { useEffect } from 'react';
 import { exclusive, idle } from './exclusive';
 import { usePlayground } from './store';
 
+/** Runs whose broken invariant has been shown: playing on goes past it. */
+const noticed = new WeakSet<object>();
+
 /** Wall time per frame the simulation may use. */
 const BUDGET_MS = 8;
 /** At "max" speed, how far one frame may try to go. */
@@ -32,10 +35,24 @@ export function usePlayLoop(): void {
       }
       running = true;
       const deadline = performance.now() + BUDGET_MS;
-      exclusive(() => s.runTo(target, () => performance.now() > deadline))
+      // A broken invariant stops the run at the step that broke it (once: play goes on past it).
+      const broken = () => s.invariants.violation !== undefined && !noticed.has(s);
+      exclusive(() => s.runTo(target, () => performance.now() > deadline || broken()))
         .then(() => {
           const cur = usePlayground.getState();
-          if (cur.session === s) cur.set({ viewUs: Math.min(target, s.nowUs), tick: cur.tick + 1 });
+          if (cur.session !== s) return;
+          const v = s.invariants.violation;
+          if (v && !noticed.has(s)) {
+            noticed.add(s);
+            cur.set({
+              playing: false,
+              viewUs: v.atUs,
+              tick: cur.tick + 1,
+              banner: `Safety broken at ${(v.atUs / 1e6).toFixed(6)} s (${v.invariant}): ${v.message}. The run stopped at the step that broke it; play goes on past it.`,
+            });
+            return;
+          }
+          cur.set({ viewUs: Math.min(target, s.nowUs), tick: cur.tick + 1 });
         })
         .catch((err: unknown) => {
           usePlayground.getState().set({

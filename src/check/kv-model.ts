@@ -149,11 +149,30 @@ export class KvModel {
   }
 
   /**
-   * A revision bump that touches no key the history looks at (a write to a key outside every
-   * range of the history). Only the core search uses it; see linearizability.ts.
+   * A write the history does not contain, for the core search only (core.ts): the next revision,
+   * leaving exactly `kvs` (their create_revision, version, value and lease as given, whatever
+   * came before), or, with none, touching no key the history looks at.
    */
-  bumpInvisible(): void {
-    this.setRev(this.rev + 1);
+  writeFree(kvs: readonly KeyValue[]): void {
+    const rev = this.rev + 1;
+    const tx: Tx = { beginRev: this.rev, changes: 0 };
+    for (const kv of kvs) {
+      this.append(
+        {
+          main: rev,
+          sub: tx.changes,
+          key: kv.key,
+          skey: bytesToBinary(kv.key),
+          value: kv.value,
+          create: kv.create_revision,
+          version: kv.version,
+          lease: kv.lease,
+          tombstone: false,
+        },
+        tx,
+      );
+    }
+    this.setRev(rev);
   }
 
   /** The record `skey` got at exactly revision `mod` (a put or a tombstone), if any. */

@@ -75,10 +75,10 @@ export function checkHistory(
       steps: 0,
     };
   }
-  const res = search(p, budget, false);
+  const res = search(p, budget);
   if (res.verdict !== 'illegal') return res;
   const f = res.failure;
-  const shrunk = shrinkCore(history, f.opIds, budget);
+  const shrunk = shrinkCore(history, f, Math.ceil(budget / 10));
   return {
     verdict: 'illegal',
     core: shrunk.core,

@@ -148,6 +148,8 @@ export interface Difference {
   path: string;
   model: string;
   observed: string;
+  /** The key of the key-value the difference is in, if it is in one. */
+  key?: Uint8Array;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -160,8 +162,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * The first place the model's answer and the observed one differ, or null when they agree in
  * everything that matters (every field, with headers compared by revision only).
  */
-export function answerDifference(model: unknown, observed: unknown, path = ''): Difference | null {
-  const differ = (): Difference => ({ path, model: show(model), observed: show(observed) });
+export function answerDifference(
+  model: unknown,
+  observed: unknown,
+  path = '',
+  key?: Uint8Array,
+): Difference | null {
+  const differ = (): Difference => ({
+    path,
+    model: show(model),
+    observed: show(observed),
+    ...(key ? { key } : {}),
+  });
   if (model instanceof Uint8Array || observed instanceof Uint8Array) {
     if (!(model instanceof Uint8Array && observed instanceof Uint8Array)) return differ();
     return sameBytes(model, observed) ? null : differ();
@@ -170,7 +182,7 @@ export function answerDifference(model: unknown, observed: unknown, path = ''): 
     if (!Array.isArray(model) || !Array.isArray(observed)) return differ();
     if (model.length !== observed.length) return { ...differ(), path: `${path}.length` };
     for (let i = 0; i < model.length; i++) {
-      const d = answerDifference(model[i], observed[i], `${path}[${i}]`);
+      const d = answerDifference(model[i], observed[i], `${path}[${i}]`, key);
       if (d) return d;
     }
     return null;
@@ -179,6 +191,9 @@ export function answerDifference(model: unknown, observed: unknown, path = ''): 
     const m = model as Record<string, unknown>;
     const o = observed as Record<string, unknown>;
     const keys = new Set([...Object.keys(m), ...Object.keys(o)]);
+    // inside a key-value: say whose (the observed key, else the model's)
+    const inKv = 'mod_revision' in o ? o.key : 'mod_revision' in m ? m.key : undefined;
+    if (inKv instanceof Uint8Array) key = inKv;
     for (const k of keys) {
       const p = path ? `${path}.${k}` : k;
       if (k === 'header') {
@@ -188,7 +203,7 @@ export function answerDifference(model: unknown, observed: unknown, path = ''): 
         continue;
       }
       if (m[k] === undefined && o[k] === undefined) continue;
-      const d = answerDifference(m[k], o[k], p);
+      const d = answerDifference(m[k], o[k], p, key);
       if (d) return d;
     }
     return null;

@@ -12,6 +12,7 @@
 // pair seen before failed before and is not explored again. Every model application is a step;
 // when the steps run out the answer is 'unknown'.
 import type { KeyRange } from '../mvcc/bytes';
+import { bytesToBinary } from '../mvcc/bytes';
 import type { KeyValue } from '../mvcc/types';
 import type { Operation } from './history';
 import type { ModelSnapshot } from './kv-model';
@@ -54,6 +55,11 @@ export interface Prepared {
   readonly latestCall: readonly number[];
   readonly evidence: ReadonlyMap<number, readonly Evidence[]>;
   /**
+   * pinned[i]: the gap that only pending write i can have made (some answer shows a key-value
+   * written at that gap that no other unanswered write can have written). It makes no other.
+   */
+  readonly pinned: ReadonlyMap<number, number>;
+  /**
    * The first gap that cannot have a write of its own: more gaps up to it than unanswered writes
    * that qualify for it (Hall's condition; the qualifying sets only grow with the revision).
    */
@@ -74,6 +80,10 @@ export interface Failure {
   readonly partial: readonly number[];
   /** Independent of every choice: no other order can avoid it. */
   readonly fatal: boolean;
+  /** What failed, in words that do not depend on which other calls are there (for shrinking). */
+  readonly signature: string;
+  /** The keys (binary) the failure is about, where it is about some. */
+  readonly keys: readonly string[];
 }
 
 export type SearchResult =
@@ -169,6 +179,16 @@ export function prepare(history: readonly Operation[]): Prepared {
       if (!list.some((e) => e.skey === skey)) list.push({ skey, kv, op });
     }
   }
+  const pinned = new Map<number, number>();
+  for (const [m, list] of evidence) {
+    for (const e of list) {
+      let only = -1;
+      for (let i = 0; i < pending.length && only !== -2; i++) {
+        if (mayHaveWritten((pending[i] as Operation).request, e.kv)) only = only === -1 ? i : -2;
+      }
+      if (only >= 0 && !pinned.has(only)) pinned.set(only, m);
+    }
+  }
   let shortGap: number | undefined;
   let gaps = 0;
   let qualifying = 0;
@@ -193,6 +213,7 @@ export function prepare(history: readonly Operation[]): Prepared {
     pending,
     latestCall,
     evidence,
+    pinned,
     shortGap,
     invalid,
   };
@@ -204,7 +225,7 @@ interface Frame {
   next: number;
   readonly mark: number;
   readonly placedLen: number;
-  /** The pending write chosen (index), -1 for an invisible write, -2 before any choice. */
+  /** The pending write chosen (index), -1 for a free write, -2 before any choice. */
   chosen: number;
 }
 
@@ -218,10 +239,18 @@ function explainAnswer(op: Operation, d: Difference | null, chose: boolean): str
 }
 
 /**
- * Searches for a linearization of a prepared history. `invisible`: a revision no call made may
- * be a write to a key nobody looks at (the core search; see core.ts).
+ * For the core search (core.ts): a revision no call made may be a write the history does not
+ * contain, one that leaves exactly what answers show written at it, or, where nothing is shown,
+ * a write to a key nobody looks at (when `invisible`: some key lies outside every range).
  */
-export function search(p: Prepared, budget: number, invisible: boolean): SearchResult {
+export interface FreeWrites {
+  invisible: boolean;
+  /** A gap that must not be filled this way (the failure being explained is that gap). */
+  except: number;
+}
+
+/** Searches for a linearization of a prepared history. */
+export function search(p: Prepared, budget: number, free?: FreeWrites): SearchResult {
   const model = new KvModel();
   const placed: number[] = [];
   const used = new Uint8Array(p.pending.length);
@@ -235,6 +264,8 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
     opIds: readonly number[],
     explanation: string,
     fatal: boolean,
+    signature: string,
+    keys: readonly string[],
     after?: ModelSnapshot,
   ): void => {
     deepest = {
@@ -245,6 +276,8 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
       explanation,
       partial: placed.slice(),
       fatal,
+      signature,
+      keys,
     };
   };
 
@@ -269,6 +302,8 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
         [late.id, op.id],
         `${describeOp(late)} returned at ${late.returnUs} µs, before ${describeOp(op)} was called at ${op.callUs} µs, yet their revisions (${answeredRevision(late)} and ${answeredRevision(op)}) put it after`,
         true,
+        `late ${late.id} ${op.id}`,
+        [],
       );
       return false;
     }
@@ -278,6 +313,8 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
         [alien.writer.id, op.id],
         `${describeOp(op)} saw ${bytesText(alien.kv.key)} = '${bytesText(alien.kv.value)}' written at revision ${alien.kv.mod_revision}, but ${describeOp(alien.writer)} made that revision and cannot have written it`,
         true,
+        `foreign ${alien.writer.id} ${op.id}`,
+        [kvKey(alien.kv)],
       );
       return false;
     }
@@ -292,7 +329,15 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
     if (keeps()) {
       const after = answer && model.mark() !== mark ? model.snapshot() : undefined;
       model.undo(mark);
-      record([op.id], explainAnswer(op, d, frames.length > 0), false, after);
+      const where = d?.key ? bytesToBinary(d.key) : undefined;
+      record(
+        [op.id],
+        explainAnswer(op, d, frames.length > 0),
+        false,
+        `answer ${op.id} ${where ?? d?.path ?? 'refused'}`,
+        where === undefined ? [] : [where],
+        after,
+      );
     }
     model.undo(mark);
     return false;
@@ -319,25 +364,31 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
     }
     return [];
   };
-  const short = invisible ? undefined : p.shortGap;
+  const short = free ? undefined : p.shortGap;
 
-  const gapFailure = (r: number): void => {
-    if (!keeps()) return;
+  const gapFailure = (r: number, fatal = false): void => {
+    if (!keeps() && !fatal) return;
     const ev = p.evidence.get(r);
     if (ev && ev.length > 0) {
       const e = ev[0] as Evidence;
       record(
         ev.map((x) => x.op.id),
         `${describeOp(e.op)} saw ${bytesText(e.kv.key)} = '${bytesText(e.kv.value)}' written at revision ${r}, but no answered write made revision ${r} and no unanswered write can have made it then`,
-        false,
+        fatal,
+        `gap ${r}`,
+        ev.map((x) => x.skey),
       );
       return;
     }
     const witness = witnessOf(r);
     record(
       witness,
-      `no answered write made revision ${r} and no unanswered write can have made it then`,
-      false,
+      fatal
+        ? `no answered write made revision ${r}, and too few unanswered writes were called early enough to make it and the revisions before it`
+        : `no answered write made revision ${r} and no unanswered write can have made it then`,
+      fatal,
+      `gap ${r}`,
+      [],
     );
   };
 
@@ -346,7 +397,7 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
       const c = f.cands[f.next++] as number;
       steps++;
       if (c === -1) {
-        model.bumpInvisible();
+        model.writeFree((p.evidence.get(f.r) ?? []).map((e) => e.kv));
         f.chosen = -1;
         return true;
       }
@@ -376,22 +427,21 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
 
   const openGap = (r: number): boolean => {
     if (r === short) {
-      record(
-        witnessOf(r),
-        `no answered write made revision ${r}, and of the ${p.pending.length} unanswered writes too few were called early enough to make it and the revisions before it`,
-        true,
-      );
+      gapFailure(r, true);
       return false;
     }
     const key = `${usedKey()}|${model.hashKey()}`;
     if (memo.has(key)) return false;
     memo.add(key);
     const cands: number[] = [];
-    if (invisible && !p.evidence.has(r)) cands.push(-1);
+    if (free && r !== free.except && (p.evidence.has(r) || free.invisible)) cands.push(-1);
+    // latest call first: a write takes effect soon after its call, so the ones called long ago
+    // and still unplaced are the likeliest never to have taken effect
     const latest = p.latestCall[r] as number;
-    for (let i = 0; i < p.pending.length; i++) {
-      if ((p.pending[i] as Operation).callUs > latest) break;
-      if (!used[i]) cands.push(i);
+    let n = 0;
+    while (n < p.pending.length && (p.pending[n] as Operation).callUs <= latest) n++;
+    for (let i = n - 1; i >= 0; i--) {
+      if (!used[i] && (p.pinned.get(i) ?? r) === r) cands.push(i);
     }
     const f: Frame = {
       r,
@@ -426,6 +476,8 @@ export function search(p: Prepared, budget: number, invisible: boolean): SearchR
           clash.map((o) => o.id),
           `${describeOp(clash[0])} and ${describeOp(clash[1])} both answered that they made revision ${r}`,
           true,
+          `clash ${r}`,
+          [],
         );
         return { verdict: 'illegal', failure: deepest as Failure, steps };
       }

@@ -105,7 +105,7 @@ interface DelInterval {
   readonly end: string | null;
 }
 
-function kvOf(r: RevRecord, keysOnly = false): KeyValue {
+export function kvOf(r: RevRecord, keysOnly = false): KeyValue {
   return {
     key: r.key,
     create_revision: r.create,
@@ -133,7 +133,7 @@ function compareNumbers(a: number, b: number): number {
 }
 
 /** compareKV: the record (or the zero KeyValue for a missing key) against the compare. */
-function compareKV(c: Compare, r: RevRecord | undefined): boolean {
+export function compareKV(c: Compare, r: RevRecord | undefined): boolean {
   let result: number;
   switch (c.target ?? 'VERSION') {
     case 'VALUE':
@@ -165,7 +165,7 @@ function compareKV(c: Compare, r: RevRecord | undefined): boolean {
 }
 
 /** isTxnReadonly (etcd 3.4): every op of both branches is a range; a nested txn is a write. */
-function isTxnReadonly(r: TxnRequest): boolean {
+export function isTxnReadonly(r: TxnRequest): boolean {
   for (const u of r.success ?? []) if (!('request_range' in u)) return false;
   for (const u of r.failure ?? []) if (!('request_range' in u)) return false;
   return true;
@@ -856,54 +856,14 @@ export class MvccStore {
 
   /** applierV3backend.Range: limit + 1 for `more`, filters, sort, truncation, keys_only. */
   private applyRange(req: RangeRequest, tx: WriteTx | null): RangeResponse {
-    const sortOrder = req.sort_order ?? 'NONE';
-    const sortTarget = req.sort_target ?? 'KEY';
-    const minMod = req.min_mod_revision ?? 0;
-    const maxMod = req.max_mod_revision ?? 0;
-    const minCreate = req.min_create_revision ?? 0;
-    const maxCreate = req.max_create_revision ?? 0;
-    const reqLimit = req.limit ?? 0;
-    let limit = reqLimit;
-    if (
-      sortOrder !== 'NONE' ||
-      minMod !== 0 ||
-      maxMod !== 0 ||
-      minCreate !== 0 ||
-      maxCreate !== 0
-    ) {
-      limit = 0; // fetch everything; sort and truncate afterwards
-    }
-    if (limit > 0) limit++; // one extra for `more`
     const rr = this.rangeKeys(
       toKeyRange(req.key, req.range_end),
       this.readRev(tx),
       req.revision ?? 0,
-      limit,
+      rangeFetchLimit(req),
       req.count_only ?? false,
     );
-    let recs = rr.recs;
-    if (maxMod !== 0) recs = recs.filter((r) => r.main <= maxMod);
-    if (minMod !== 0) recs = recs.filter((r) => r.main >= minMod);
-    if (maxCreate !== 0) recs = recs.filter((r) => r.create <= maxCreate);
-    if (minCreate !== 0) recs = recs.filter((r) => r.create >= minCreate);
-    let order = sortOrder;
-    // the index already returns key order; any other target sorts ascending by default
-    if (sortTarget !== 'KEY' && order === 'NONE') order = 'ASCEND';
-    if (order !== 'NONE') {
-      const cmp = sortComparator(sortTarget);
-      // Go's sort.Sort, as etcd: not stable, and the order it leaves ties in is etcd's answer
-      recs = recs === rr.recs ? [...recs] : recs;
-      if (order === 'DESCEND') goSort(recs, (a, b) => cmp(b, a) < 0);
-      else goSort(recs, (a, b) => cmp(a, b) < 0);
-    }
-    let more = false;
-    if (reqLimit > 0 && recs.length > reqLimit) {
-      recs = recs.slice(0, reqLimit);
-      more = true;
-    }
-    const keysOnly = req.keys_only ?? false;
-    const kvs = recs.map((r) => kvOf(r, keysOnly));
-    return { header: { revision: rr.rev }, kvs, more, count: rr.count };
+    return finishRange(req, rr.recs, rr.count, rr.rev);
   }
 
   /** applierV3backend.Put inside a write transaction (lease existence already checked). */
@@ -1101,7 +1061,66 @@ export class MvccStore {
   }
 }
 
-function sortComparator(target: string): (a: RevRecord, b: RevRecord) => number {
+/**
+ * How many records a range fetches (0: all): all when it sorts or filters (it truncates
+ * afterwards), otherwise its limit plus one, to know whether there are `more`.
+ */
+export function rangeFetchLimit(req: RangeRequest): number {
+  const limit = req.limit ?? 0;
+  if (
+    (req.sort_order ?? 'NONE') !== 'NONE' ||
+    (req.min_mod_revision ?? 0) !== 0 ||
+    (req.max_mod_revision ?? 0) !== 0 ||
+    (req.min_create_revision ?? 0) !== 0 ||
+    (req.max_create_revision ?? 0) !== 0
+  ) {
+    return 0;
+  }
+  return limit > 0 ? limit + 1 : limit;
+}
+
+/**
+ * The rest of applierV3backend.Range over the records fetched (key order, as many as
+ * rangeFetchLimit says): revision filters, sort, truncation to the limit, keys_only.
+ */
+export function finishRange(
+  req: RangeRequest,
+  fetched: RevRecord[],
+  count: number,
+  revision: number,
+): RangeResponse {
+  const sortTarget = req.sort_target ?? 'KEY';
+  const minMod = req.min_mod_revision ?? 0;
+  const maxMod = req.max_mod_revision ?? 0;
+  const minCreate = req.min_create_revision ?? 0;
+  const maxCreate = req.max_create_revision ?? 0;
+  const reqLimit = req.limit ?? 0;
+  let recs = fetched;
+  if (maxMod !== 0) recs = recs.filter((r) => r.main <= maxMod);
+  if (minMod !== 0) recs = recs.filter((r) => r.main >= minMod);
+  if (maxCreate !== 0) recs = recs.filter((r) => r.create <= maxCreate);
+  if (minCreate !== 0) recs = recs.filter((r) => r.create >= minCreate);
+  let order = req.sort_order ?? 'NONE';
+  // the index already returns key order; any other target sorts ascending by default
+  if (sortTarget !== 'KEY' && order === 'NONE') order = 'ASCEND';
+  if (order !== 'NONE') {
+    const cmp = sortComparator(sortTarget);
+    // Go's sort.Sort, as etcd: not stable, and the order it leaves ties in is etcd's answer
+    recs = recs === fetched ? [...recs] : recs;
+    if (order === 'DESCEND') goSort(recs, (a, b) => cmp(b, a) < 0);
+    else goSort(recs, (a, b) => cmp(a, b) < 0);
+  }
+  let more = false;
+  if (reqLimit > 0 && recs.length > reqLimit) {
+    recs = recs.slice(0, reqLimit);
+    more = true;
+  }
+  const keysOnly = req.keys_only ?? false;
+  const kvs = recs.map((r) => kvOf(r, keysOnly));
+  return { header: { revision }, kvs, more, count };
+}
+
+export function sortComparator(target: string): (a: RevRecord, b: RevRecord) => number {
   switch (target) {
     case 'VERSION':
       return (a, b) => a.version - b.version;

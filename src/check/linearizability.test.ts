@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MvccStore } from '../mvcc/index';
+import type { KeyValue, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/types';
+import { generateHistory } from './generate';
+import type { KvRequest, KvResponse, Operation } from './history';
+import type { CheckResult } from './linearizability';
+import { checkHistory } from './linearizability';
+import { answerDifference, shownKvs } from './responses';
+
+const enc = new TextEncoder();
+const b = (s: string): Uint8Array => enc.encode(s);
+
+/** [value, create_revision, mod_revision, version] of key `key`. */
+type Kv = [key: string, value: string, create: number, mod: number, version: number];
+const kv = ([key, value, create, mod, version]: Kv): KeyValue => ({
+  key: b(key),
+  value: b(value),
+  create_revision: create,
+  mod_revision: mod,
+  version,
+  lease: 0,
+});
+
+let nextId = 0;
+function op(
+  clientId: number,
+  callUs: number,
+  returnUs: number | undefined,
+  request: KvRequest,
+  response?: KvResponse,
+): Operation {
+  const o: Operation = { id: nextId++, clientId, callUs, request };
+  if (returnUs !== undefined) o.returnUs = returnUs;
+  if (response) o.response = response;
+  return o;
+}
+const put = (
+  c: number,
+  call: number,
+  ret: number | undefined,
+  key: string,
+  value: string,
+  rev?: number,
+) =>
+  op(
+    c,
+    call,
+    ret,
+    { method: 'put', body: { key: b(key), value: b(value) } },
+    rev === undefined ? undefined : { header: { revision: rev } },
+  );
+const get = (c: number, call: number, ret: number, key: string, rev: number, kvs: Kv[] = []) =>
+  op(c, call, ret, { method: 'range', body: { key: b(key) } }, {
+    header: { revision: rev },
+    kvs: kvs.map(kv),
+    more: false,
+    count: kvs.length,
+  } satisfies RangeResponse);
+
+function verdict(h: Operation[], budget?: number): CheckResult {
+  return checkHistory(h, budget === undefined ? {} : { budget });
+}
+
+function expectIllegalWithCore(h: Operation[]): Extract<CheckResult, { verdict: 'illegal' }> {
+  const r = verdict(h);
+  expect(r.verdict).toBe('illegal');
+  if (r.verdict !== 'illegal') throw new Error('not illegal');
+  const ids = new Set(h.map((o) => o.id));
+  expect(r.core.length).toBeGreaterThan(0);
+  for (const id of r.core) expect(ids.has(id)).toBe(true);
+  const core = h.filter((o) => r.core.includes(o.id));
+  expect(checkHistory(core).verdict).toBe('illegal');
+  expect(r.explanation.length).toBeGreaterThan(0);
+  expect(JSON.parse(JSON.stringify(r.before))).toEqual(r.before);
+  return r;
+}
+
+describe('checkHistory: hand-written histories', () => {
+  it('an empty history is linearizable', () => {
+    expect(verdict([])).toEqual({ verdict: 'ok', linearization: [], steps: 0 });
+  });
+
+  it('orders sequential calls by their revisions', () => {
+    const p = put(0, 0, 10, 'a', 'x', 2);
+    const g = get(1, 20, 30, 'a', 2, [['a', 'x', 2, 2, 1]]);
+    const r = verdict([g, p]);
+    expect(r).toMatchObject({ verdict: 'ok', linearization: [p.id, g.id] });
+  });
+
+  it('a concurrent read may come before or after the write', () => {
+    const p = put(0, 0, 100, 'a', 'x', 2);
+    const before = get(1, 10, 20, 'a', 1);
+    const after = get(2, 10, 20, 'a', 2, [['a', 'x', 2, 2, 1]]);
+    const r = verdict([p, before, after]);
+    expect(r).toMatchObject({ verdict: 'ok', linearization: [before.id, p.id, after.id] });
+  });
+
+  it('a stale read (an older revision after a newer write returned) is illegal', () => {
+    const p1 = put(0, 0, 10, 'a', 'x', 2);
+    const p2 = put(0, 20, 30, 'a', 'y', 3);
+    const g = get(1, 40, 50, 'a', 2, [['a', 'x', 2, 2, 1]]);
+    const r = expectIllegalWithCore([p1, p2, g]);
+    expect(r.core.sort()).toEqual([p2.id, g.id].sort());
+    expect(r.explanation).toMatch(/returned at 30 µs, before get a was called at 40 µs/);
+  });
+
+  it('a stale value at the current revision is illegal, and the core names the writes', () => {
+    const p1 = put(0, 0, 10, 'a', 'x', 2);
+    const p2 = put(0, 20, 30, 'a', 'y', 3);
+    const g = get(1, 40, 50, 'a', 3, [['a', 'x', 2, 2, 1]]);
+    const r = expectIllegalWithCore([p1, p2, g]);
+    expect(r.core.sort()).toEqual([p1.id, p2.id, g.id].sort());
+    expect(r.before.revision).toBe(3);
+    expect(r.before.kvs['a']).toEqual({
+      value: 'y',
+      create_revision: 2,
+      mod_revision: 3,
+      version: 2,
+      lease: 0,
+    });
+    expect(r.partial).toEqual([p1.id, p2.id]);
+    expect(r.explanation).toContain('get a at revision 3');
+  });
+
+  it('a lost acknowledged write is illegal', () => {
+    const p = put(0, 0, 10, 'a', 'x', 2);
+    const g = get(1, 20, 30, 'a', 2);
+    const r = expectIllegalWithCore([p, g]);
+    expect(r.core.sort()).toEqual([p.id, g.id].sort());
+  });
+
+  it('an unanswered write that took effect is linearizable', () => {
+    const p = put(0, 0, undefined, 'a', 'x');
+    const g = get(1, 50, 60, 'a', 2, [['a', 'x', 2, 2, 1]]);
+    expect(verdict([p, g])).toMatchObject({ verdict: 'ok', linearization: [p.id, g.id] });
+    // it may also never have happened
+    const g1 = get(1, 50, 60, 'a', 1);
+    expect(verdict([p, g1])).toMatchObject({ verdict: 'ok', linearization: [g1.id] });
+  });
+
+  it('an unanswered write observed before its call is illegal', () => {
+    const g = get(1, 0, 10, 'a', 2, [['a', 'x', 2, 2, 1]]);
+    const p = put(0, 20, 30, 'a', 'x');
+    const r = expectIllegalWithCore([g, p]);
+    expect(r.core.sort()).toEqual([g.id, p.id].sort());
+  });
+
+  it('a revision no call can have made is illegal', () => {
+    const p = put(0, 0, 10, 'a', 'x', 3);
+    expectIllegalWithCore([p]);
+    const q = put(0, 0, 10, 'a', 'x', 2);
+    const q2 = put(1, 0, 10, 'b', 'x', 2);
+    const r = expectIllegalWithCore([q, q2]);
+    expect(r.explanation).toContain('both answered that they made revision 2');
+    expectIllegalWithCore([put(0, 0, 10, 'a', 'x', 1)]);
+  });
+
+  it('a txn whose compare went the wrong way is illegal', () => {
+    const p = put(0, 0, 10, 'a', 'x', 2);
+    const txn: TxnRequest = {
+      compare: [{ key: b('a'), target: 'VERSION', result: 'GREATER', version: 0 }],
+      success: [{ request_put: { key: b('a'), value: b('then') } }],
+      failure: [{ request_put: { key: b('a'), value: b('else') } }],
+    };
+    const wrong: TxnResponse = {
+      header: { revision: 3 },
+      succeeded: false,
+      responses: [{ response_put: { header: { revision: 3 } } }],
+    };
+    const t = op(1, 20, 30, { method: 'txn', body: txn }, wrong);
+    const r = expectIllegalWithCore([p, t]);
+    expect(r.explanation).toContain('succeeded');
+    expect(r.after?.kvs['a']?.value).toBe('then');
+    const right = op(1, 20, 30, { method: 'txn', body: txn }, { ...wrong, succeeded: true });
+    expect(verdict([p, right]).verdict).toBe('ok');
+  });
+
+  it('says unknown, never ok, when the budget runs out', () => {
+    // twenty unanswered puts of one key; reads pin which one made each revision only at the end
+    const h: Operation[] = [];
+    for (let i = 0; i < 20; i++) h.push(put(i, 0, undefined, 'a', `v${i}`));
+    h.push(get(30, 100, 200, 'b', 21));
+    const small = verdict(h, 5);
+    expect(small.verdict).toBe('unknown');
+    expect(verdict(h).verdict).toBe('ok');
+  });
+});
+
+/** Replays an 'ok' linearization on a real store: every answer must come out the same. */
+function confirm(h: readonly Operation[], lin: readonly number[]): void {
+  const byId = new Map(h.map((o) => [o.id, o]));
+  const store = new MvccStore();
+  const seen: Operation[] = [];
+  for (const id of lin) {
+    const o = byId.get(id) as Operation;
+    const req = o.request;
+    const resp =
+      req.method === 'range'
+        ? store.range(req.body)
+        : req.method === 'put'
+          ? store.put(req.body)
+          : req.method === 'deleteRange'
+            ? store.deleteRange(req.body)
+            : store.txn(req.body);
+    if (o.response) expect(answerDifference(resp, o.response)).toBeNull();
+    // real time: nothing placed earlier was called after this one returned
+    for (const e of seen) expect(e.callUs <= (o.returnUs ?? Infinity) || !o.response).toBe(true);
+    seen.push(o);
+  }
+  for (const o of h) if (o.response) expect(lin).toContain(o.id);
+}
+
+const histories = fc.record({
+  seed: fc.integer({ min: 0, max: 0xffffffff }),
+  clients: fc.integer({ min: 1, max: 8 }),
+  ops: fc.integer({ min: 1, max: 150 }),
+  keySpace: fc.integer({ min: 1, max: 20 }),
+  unanswered: fc.constantFrom(0, 0.05, 0.2),
+  latencyUs: fc.integer({ min: 1, max: 5000 }),
+});
+
+describe('checkHistory: histories from a real store', () => {
+  it('says ok, with a linearization the store confirms', () => {
+    fc.assert(
+      fc.property(histories, (o) => {
+        const h = generateHistory(o);
+        const r = checkHistory(h);
+        expect(r.verdict).toBe('ok');
+        if (r.verdict === 'ok') confirm(h, r.linearization);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never says ok once one answer is made impossible; cores are illegal alone', () => {
+    const mutation = fc.constantFrom('value', 'clash', 'future');
+    fc.assert(
+      fc.property(histories, mutation, fc.nat(), (o, how, pick) => {
+        const h = generateHistory(o);
+        const answered = h.filter((x) => x.response);
+        let target: Operation | undefined;
+        if (how === 'value') {
+          // a value no write ever wrote (generated values are lowercase letters)
+          const showing = answered.filter((x) => shownKvs(x.response!).length > 0);
+          target = showing[pick % Math.max(1, showing.length)];
+          if (!target) return;
+          const kvs = shownKvs(target.response!);
+          const k = kvs[pick % kvs.length] as KeyValue;
+          k.value = b('Z');
+        } else if (how === 'clash') {
+          const puts = answered.filter((x) => x.request.method === 'put');
+          if (puts.length < 2) return;
+          target = puts[pick % puts.length] as Operation;
+          const other = puts[(pick + 1) % puts.length] as Operation;
+          target.response = { header: { revision: other.response!.header.revision } };
+        } else {
+          target = answered[pick % Math.max(1, answered.length)];
+          if (!target || target.request.method !== 'range') return;
+          const maxRev = Math.max(...answered.map((x) => x.response!.header.revision));
+          const unansweredWrites = h.filter((x) => !x.response && x.request.method !== 'range');
+          (target.response as RangeResponse).header = {
+            revision: maxRev + unansweredWrites.length + 1,
+          };
+        }
+        const r = checkHistory(h);
+        expect(r.verdict).not.toBe('ok');
+        if (r.verdict === 'illegal') {
+          const core = h.filter((x) => r.core.includes(x.id));
+          expect(core.length).toBe(r.core.length);
+          expect(checkHistory(core).verdict).toBe('illegal');
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -142,6 +142,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
     describe: describeMessage,
+    // A proposal (MsgProp) or a forwarded call (MsgForward) carries a client's call: etcd's
+    // transport is TCP and never delivers one twice, and a second copy would apply it twice.
+    duplicable: (m) => m.type !== 'MsgProp' && m.type !== 'MsgForward',
     describeRequest,
     describeResponse,
     nodes: specs.map((s) => s.id),

@@ -49,6 +49,11 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
   describeResponse?: (r: Res) => Record<string, unknown>;
   /** What of a message goes into its send record beside its type and ends (its term, ...). */
   describe?: (m: M) => Record<string, unknown>;
+  /**
+   * Whether the network may deliver a message twice (default: every message may). Messages that
+   * carry a client's call must not be: a second copy would make the cluster act on it twice.
+   */
+  duplicable?: (m: M) => boolean;
   /** Called when a client's request reaches a member that is down (the client is refused). */
   onRequestLost?: (r: { clientId: number; requestId: number; node: number; atUs: number }) => void;
   /** Called with every trace record as it is made (the UI's feed, the checkers). */
@@ -90,6 +95,10 @@ export class Conductor<M extends Envelope, Req, Res> {
   private started = false;
   /** Raft's tick (the heartbeat interval): opts.tickUs until setTickUs changes it. */
   private tickUs: number;
+
+  private duplicable(m: M): boolean {
+    return this.opts.duplicable?.(m) ?? true;
+  }
 
   constructor(private readonly opts: ConductorOptions<M, Req, Res>) {
     this.tickUs = checkTick(opts.tickUs);
@@ -465,7 +474,7 @@ export class Conductor<M extends Envelope, Req, Res> {
       });
       return;
     }
-    const fate = this.network.send(m.from, m.to, this.nowUs);
+    const fate = this.network.send(m.from, m.to, this.nowUs, this.duplicable(m));
     if (fate.kind === 'dropped') {
       this.record({
         atUs: this.nowUs,
@@ -554,6 +563,11 @@ export class Conductor<M extends Envelope, Req, Res> {
       .toSortedArray()
       .find((s) => s.event.kind === 'deliver' && s.event.msgId === msgId);
     if (!copy || copy.event.kind !== 'deliver') return false;
+    if (!this.duplicable(copy.event.message)) {
+      throw new Error(
+        `a ${copy.event.message.type} is not duplicated: it carries a client's call, and etcd's transport (TCP) never delivers one twice`,
+      );
+    }
     const atUs = copy.atUs + 1;
     this.queue.push(atUs, copy.event);
     this.record({

@@ -131,11 +131,11 @@ export class Network {
    * for features that are on, so turning on loss never changes the latencies other links see
    * unless that link's loss is actually drawn.
    */
-  send(from: NodeId, to: NodeId, nowUs: number): Fate {
+  send(from: NodeId, to: NodeId, nowUs: number, duplicable = true): Fate {
     if (!this.connected(from, to)) return { kind: 'dropped', reason: 'cut' };
     const m = this.link(from, to);
     if (this.rng.chance(m.lossRate)) return { kind: 'dropped', reason: 'loss' };
-    const copies = this.rng.chance(m.duplicateRate) ? 2 : 1;
+    const copies = duplicable && this.rng.chance(m.duplicateRate) ? 2 : 1;
     const deliverAtUs: number[] = [];
     for (let i = 0; i < copies; i++) {
       let delay = m.latencyUs + (m.jitterUs > 0 ? this.rng.int(0, m.jitterUs + 1) : 0);

@@ -15,6 +15,7 @@ import type { NodeHost } from './host-contract';
 import { MetricsRecorder, type RunMetrics } from './metrics';
 import { Timeline } from './timeline';
 import { InvariantChecker } from '../check/invariants';
+import type { KvResponse, Operation } from '../check/history';
 import { WorkloadGenerator } from './workload';
 
 /** How long a workload client waits after a failed request before its next one. */
@@ -40,18 +41,8 @@ interface Inflight {
 /** The methods whose calls go into the history the linearizability checker reads. */
 const KV_METHODS: ReadonlySet<string> = new Set(['range', 'put', 'deleteRange', 'txn']);
 
-/**
- * One key-value call as a client saw it: when it was made, when (and whether) it was answered,
- * and the answer's body when it succeeded (src/check/history.ts's Operation).
- */
-export interface HistoryOp {
-  id: number;
-  clientId: number;
-  callUs: number;
-  returnUs?: number;
-  request: Extract<ClientRequest, { method: 'range' | 'put' | 'deleteRange' | 'txn' }>;
-  response?: unknown;
-}
+/** One key-value call as a client saw it (the linearizability checker's input). */
+export type HistoryOp = Operation;
 
 export class Session {
   readonly timeline: Timeline;
@@ -324,7 +315,7 @@ export class Session {
     this.inflight.delete(key);
     if (op.op) {
       op.op.returnUs = r.atUs;
-      if (r.response.ok) op.op.response = r.response.body;
+      if (r.response.ok) op.op.response = r.response.body as KvResponse;
     }
     const error = r.response.ok ? undefined : r.response.error.message;
     this.metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);

@@ -1,4 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { planScenario } from '../src/check/fuzz/plan';
+import { encodeFragment } from '../src/scenario/link-codec';
 
 // The playground as a new user meets it: a real cluster in real workers with IndexedDB disks.
 
@@ -391,4 +393,24 @@ test('shift-click nodes into a group and partition it from the rest', async ({ p
     'aria-label',
     'link n2 to n3, connected',
   );
+});
+
+test('an unsafe run stops at the step that broke a safety property, and says which', async ({
+  page,
+}) => {
+  // no-vote-persist, seed 3: two leaders in one term just after 3 s (npm run fuzz finds it).
+  const scenario = planScenario(3, { minutes: 1, unsafe: 'no-vote-persist' });
+  const fragment = await encodeFragment({ ...scenario, cursorUs: 2_900_000 });
+  const errors = await openPlayground(page, `/#${fragment}`);
+  await expect(page.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{16}$/, { timeout: 15_000 });
+  await expect(page.getByTestId('banner')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect(page.getByTestId('banner')).toHaveText(
+    /^Safety broken at 3\.\d{6} s \(election-safety\): n\d became leader of term \d+, which n\d already leads: two leaders in one term\./,
+    { timeout: 20_000 },
+  );
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await expect(page.getByText(/Safety broken \(election-safety\)/).first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/invariant-stop.png' });
+  expect(errors).toEqual([]);
 });

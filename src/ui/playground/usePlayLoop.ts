@@ -4,9 +4,7 @@
 import { useEffect } from 'react';
 import { exclusive, idle } from './exclusive';
 import { usePlayground } from './store';
-
-/** Runs whose broken invariant has been shown: playing on goes past it. */
-const noticed = new WeakSet<object>();
+import { noticeViolation, unnoticedViolation } from './violation';
 
 /** Wall time per frame the simulation may use. */
 const BUDGET_MS = 8;
@@ -36,19 +34,18 @@ export function usePlayLoop(): void {
       running = true;
       const deadline = performance.now() + BUDGET_MS;
       // A broken invariant stops the run at the step that broke it (once: play goes on past it).
-      const broken = () => s.invariants.violation !== undefined && !noticed.has(s);
+      const broken = () => unnoticedViolation(s) !== undefined;
       exclusive(() => s.runTo(target, () => performance.now() > deadline || broken()))
         .then(() => {
           const cur = usePlayground.getState();
           if (cur.session !== s) return;
-          const v = s.invariants.violation;
-          if (v && !noticed.has(s)) {
-            noticed.add(s);
+          const v = unnoticedViolation(s);
+          if (v) {
             cur.set({
               playing: false,
               viewUs: v.atUs,
               tick: cur.tick + 1,
-              banner: `Safety broken at ${(v.atUs / 1e6).toFixed(6)} s (${v.invariant}): ${v.message}. The run stopped at the step that broke it; play goes on past it.`,
+              banner: noticeViolation(s, v),
             });
             return;
           }

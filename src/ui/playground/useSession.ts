@@ -7,6 +7,7 @@ import { Session } from '../../sim/session';
 import type { Scenario } from '../../scenario/schema';
 import { scenarioFromFragment } from './share';
 import { usePlayground } from './store';
+import { noticeViolation, unnoticedViolation } from './violation';
 
 /** A namespace of its own per run, so a reload never finds an old run's databases. */
 function freshNamespace(): string {
@@ -45,10 +46,13 @@ export function useSession(): void {
       opened = s;
       if (!live) return closeSession(s);
       if (from.kind !== 'link') await warmUp(s);
+      // A link to a run that broke an invariant (the fuzzer prints those) says so at once.
+      const broken = unnoticedViolation(s);
       set({
         session: s,
         viewUs: s.nowUs,
-        banner: from.kind === 'bad-link' ? from.message : null,
+        banner:
+          from.kind === 'bad-link' ? from.message : broken ? noticeViolation(s, broken) : null,
         // Autoplay, unless it is a shared moment or the person prefers less motion.
         playing:
           from.kind !== 'link' && !window.matchMedia('(prefers-reduced-motion: reduce)').matches,

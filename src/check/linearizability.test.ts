@@ -176,6 +176,127 @@ describe('checkHistory: hand-written histories', () => {
     expect(verdict([p, right]).verdict).toBe('ok');
   });
 
+  it('places a delete of nothing (no new revision) among the reads of its revision', () => {
+    const p = put(0, 0, 10, 'a', 'x', 2);
+    const none = op(
+      1,
+      20,
+      30,
+      { method: 'deleteRange', body: { key: b('b') } },
+      {
+        header: { revision: 2 },
+        deleted: 0,
+      },
+    );
+    const del = op(
+      1,
+      40,
+      50,
+      { method: 'deleteRange', body: { key: b('a'), prev_kv: true } },
+      {
+        header: { revision: 3 },
+        deleted: 1,
+        prev_kvs: [kv(['a', 'x', 2, 2, 1])],
+      },
+    );
+    const g = get(2, 60, 70, 'a', 3);
+    expect(verdict([p, none, del, g])).toMatchObject({
+      verdict: 'ok',
+      linearization: [p.id, none.id, del.id, g.id],
+    });
+    // a delete that says it deleted nothing while the key was there
+    const wrong = op(
+      1,
+      20,
+      30,
+      { method: 'deleteRange', body: { key: b('a') } },
+      {
+        header: { revision: 2 },
+        deleted: 0,
+      },
+    );
+    expectIllegalWithCore([p, wrong]);
+  });
+
+  it('checks ranges at a past revision, with limit and count', () => {
+    const p1 = put(0, 0, 10, 'a', 'x', 2);
+    const p2 = put(0, 20, 30, 'b', 'y', 3);
+    const p3 = put(0, 40, 50, 'a', 'z', 4);
+    const past: RangeResponse = {
+      header: { revision: 4 },
+      kvs: [kv(['a', 'x', 2, 2, 1])],
+      more: true,
+      count: 2,
+    };
+    const r = op(
+      1,
+      60,
+      70,
+      { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
+      past,
+    );
+    expect(verdict([p1, p2, p3, r]).verdict).toBe('ok');
+    const wrongCount = op(
+      1,
+      60,
+      70,
+      { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
+      { ...past, count: 1 },
+    );
+    expectIllegalWithCore([p1, p2, p3, wrongCount]);
+  });
+
+  it('checks a txn whose branch reads its own write', () => {
+    const txn: TxnRequest = {
+      compare: [{ key: b('a'), target: 'VERSION', result: 'EQUAL', version: 0 }],
+      success: [
+        { request_put: { key: b('a'), value: b('x') } },
+        { request_range: { key: b('a') } },
+      ],
+    };
+    const answer = (seen: Kv[]): TxnResponse => ({
+      header: { revision: 2 },
+      succeeded: true,
+      responses: [
+        { response_put: { header: { revision: 2 } } },
+        {
+          response_range: {
+            header: { revision: 2 },
+            kvs: seen.map(kv),
+            more: false,
+            count: seen.length,
+          },
+        },
+      ],
+    });
+    const ok = op(0, 0, 10, { method: 'txn', body: txn }, answer([['a', 'x', 2, 2, 1]]));
+    expect(verdict([ok]).verdict).toBe('ok');
+    const blind = op(0, 0, 10, { method: 'txn', body: txn }, answer([]));
+    expectIllegalWithCore([blind]);
+  });
+
+  it('leaves unanswered writes that may never have happened out of the order', () => {
+    const lost = put(0, 0, undefined, 'a', 'x');
+    const refused = op(1, 0, 5, {
+      method: 'txn',
+      body: {
+        success: [
+          { request_put: { key: b('a'), value: b('1') } },
+          { request_put: { key: b('a'), value: b('2') } },
+        ],
+      },
+    });
+    const g = get(2, 100, 110, 'a', 1);
+    expect(verdict([lost, refused, g])).toMatchObject({ verdict: 'ok', linearization: [g.id] });
+    // the txn etcd refuses (two puts of one key) cannot be what made revision 2
+    const g2 = get(2, 100, 110, 'b', 2);
+    expect(verdict([refused, g2]).verdict).toBe('illegal');
+    expect(verdict([lost, refused, g2])).toMatchObject({
+      verdict: 'ok',
+      linearization: [lost.id, g2.id],
+    });
+  });
+
   it('says unknown, never ok, when the budget runs out', () => {
     // twenty unanswered puts of one key; reads pin which one made each revision only at the end
     const h: Operation[] = [];

@@ -270,11 +270,17 @@ interface Frame {
 
 function explainAnswer(op: Operation, d: Difference | null, chose: boolean): string {
   const rev = answeredRevision(op);
-  const orders = chose ? 'no order of the unanswered writes' : 'the writes before it';
   if (!d) {
-    return `${describeOp(op)} succeeded at revision ${rev}, but etcd would have refused it in the state ${orders} leave`;
+    const after = chose ? 'after any order of the unanswered writes' : 'after the writes before it';
+    return `${describeOp(op)} succeeded at revision ${rev}, but etcd would have refused it ${after}`;
   }
-  return `${describeOp(op)} at revision ${rev} answered ${d.path} = ${d.observed}, but ${orders} give ${d.model}`;
+  const what = d.key
+    ? `${d.path.slice(d.path.lastIndexOf('.') + 1)} = ${d.observed} for ${bytesText(d.key)}`
+    : `${d.path} = ${d.observed}`;
+  const said = `${describeOp(op)} at revision ${rev} answered ${what}`;
+  return chose
+    ? `${said}, but no order of the unanswered writes gives that (the last tried gives ${d.model})`
+    : `${said}, but the writes before it give ${d.model}`;
 }
 
 /**

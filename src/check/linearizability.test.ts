@@ -178,43 +178,27 @@ describe('checkHistory: hand-written histories', () => {
 
   it('places a delete of nothing (no new revision) among the reads of its revision', () => {
     const p = put(0, 0, 10, 'a', 'x', 2);
-    const none = op(
-      1,
-      20,
-      30,
-      { method: 'deleteRange', body: { key: b('b') } },
-      {
-        header: { revision: 2 },
-        deleted: 0,
-      },
-    );
-    const del = op(
-      1,
-      40,
-      50,
-      { method: 'deleteRange', body: { key: b('a'), prev_kv: true } },
-      {
-        header: { revision: 3 },
-        deleted: 1,
-        prev_kvs: [kv(['a', 'x', 2, 2, 1])],
-      },
-    );
+    const del = (call: number, key: string, revision: number, deleted: Kv[]) =>
+      op(
+        1,
+        call,
+        call + 10,
+        { method: 'deleteRange', body: { key: b(key), prev_kv: true } },
+        {
+          header: { revision },
+          deleted: deleted.length,
+          ...(deleted.length > 0 ? { prev_kvs: deleted.map(kv) } : {}),
+        },
+      );
+    const none = del(20, 'b', 2, []);
+    const gone = del(40, 'a', 3, [['a', 'x', 2, 2, 1]]);
     const g = get(2, 60, 70, 'a', 3);
-    expect(verdict([p, none, del, g])).toMatchObject({
+    expect(verdict([p, none, gone, g])).toMatchObject({
       verdict: 'ok',
-      linearization: [p.id, none.id, del.id, g.id],
+      linearization: [p.id, none.id, gone.id, g.id],
     });
     // a delete that says it deleted nothing while the key was there
-    const wrong = op(
-      1,
-      20,
-      30,
-      { method: 'deleteRange', body: { key: b('a') } },
-      {
-        header: { revision: 2 },
-        deleted: 0,
-      },
-    );
+    const wrong = del(20, 'a', 2, []);
     expectIllegalWithCore([p, wrong]);
   });
 
@@ -228,21 +212,16 @@ describe('checkHistory: hand-written histories', () => {
       more: true,
       count: 2,
     };
-    const r = op(
-      1,
-      60,
-      70,
-      { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
-      past,
-    );
-    expect(verdict([p1, p2, p3, r]).verdict).toBe('ok');
-    const wrongCount = op(
-      1,
-      60,
-      70,
-      { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
-      { ...past, count: 1 },
-    );
+    const ranged = (answer: RangeResponse) =>
+      op(
+        1,
+        60,
+        70,
+        { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
+        answer,
+      );
+    expect(verdict([p1, p2, p3, ranged(past)]).verdict).toBe('ok');
+    const wrongCount = ranged({ ...past, count: 1 });
     expectIllegalWithCore([p1, p2, p3, wrongCount]);
   });
 

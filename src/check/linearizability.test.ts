@@ -154,6 +154,9 @@ describe('checkHistory: hand-written histories', () => {
     const r = expectIllegalWithCore([q, q2]);
     expect(r.explanation).toContain('both answered that they made revision 2');
     expectIllegalWithCore([put(0, 0, 10, 'a', 'x', 1)]);
+    // more revisions than the history has writes: refused before anything is laid out
+    const far = get(0, 0, 10, 'a', 1e12);
+    expect(verdict([q, far])).toMatchObject({ verdict: 'illegal', core: [far.id], steps: 0 });
   });
 
   it('a txn whose compare went the wrong way is illegal', () => {

@@ -99,7 +99,11 @@ export function answeredRevision(op: Operation): number {
   return op.response?.header.revision ?? 0;
 }
 
-export function prepare(history: readonly Operation[]): Prepared {
+/**
+ * Lays a history out on the revision line. `free`: revisions may also be made by writes the
+ * history does not contain (the core search), so more revisions than writes is no error.
+ */
+export function prepare(history: readonly Operation[], free = false): Prepared {
   let maxRev = 1;
   const answered: { op: Operation; rev: number; wrote: boolean }[] = [];
   const pending: Operation[] = [];
@@ -120,6 +124,17 @@ export function prepare(history: readonly Operation[]): Prepared {
     }
     answered.push({ op, rev, wrote });
     if (rev > maxRev) maxRev = rev;
+  }
+  // every revision after the first is some write's of this history: no more than there are
+  const writes = answered.filter((a) => a.wrote).length + pending.length;
+  if (!free && maxRev > 1 + writes) {
+    const { op, rev } = answered.find((a) => a.rev > 1 + writes) as (typeof answered)[number];
+    invalid ??= {
+      op,
+      explanation: `${describeOp(op)} answered revision ${rev}, but the whole history has only ${writes} writes to make revisions after the first`,
+    };
+    answered.length = 0;
+    maxRev = 1;
   }
   const writer: (Operation | undefined)[] = new Array<Operation | undefined>(maxRev + 1);
   const readers: Operation[][] = Array.from({ length: maxRev + 1 }, () => []);

@@ -4,13 +4,17 @@
 // (its writer) and, after it, every answered call that made no revision and answered header
 // revision r (its readers, by call time). That order is forced by the answers, so real time is
 // checked against it once, up front. Revisions no answered call made are gaps; only an
-// unanswered write can fill one (or, in the core search, a write nobody looks at).
+// unanswered write can fill one (or, in the core search, a free write). prepare() also finds
+// what fails whatever the choices (two writers of one revision, a call out of real-time order,
+// a value its revision's writer cannot have written, more gaps than qualifying writes: Hall's
+// condition) and which unanswered write alone can have made a gap (it is kept for that gap).
 //
 // search() walks the line through the model. At a gap it chooses which unanswered write made
 // that revision (a choice point, undone on the model's trail when later answers disagree), with
 // Porcupine's memo: the set of unanswered writes used so far plus the model state's hash; a
-// pair seen before failed before and is not explored again. Every model application is a step;
-// when the steps run out the answer is 'unknown'.
+// pair seen before failed before and is not explored again. A failing answer names the keys to
+// blame, and the search jumps back over choice points that cannot change them (see placeKnown).
+// Every model application is a step; when the steps run out the answer is 'unknown'.
 import type { KeyRange } from '../mvcc/bytes';
 import { bytesToBinary, toKeyRange } from '../mvcc/bytes';
 import type { KeyValue } from '../mvcc/types';

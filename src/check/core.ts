@@ -153,7 +153,7 @@ export function shrinkCore(
 
   const illegal = (ops: readonly Operation[]): boolean => {
     if (steps >= budget || ops.length === 0) return false;
-    const p = prepare(ops);
+    const p = prepare(ops, true);
     if (p.invalid) return p.invalid.op.id === seed[0] && seed.length === 1;
     const invisible = ops.every((o) => ranges(o).every((r) => r.end !== ''));
     const res = search(p, budget - steps, { invisible, except: gap });

@@ -31,7 +31,8 @@ export const DEFAULT_MIX: Partial<Record<OpKind, number>> = {
   delete: 10,
 };
 
-function run(store: MvccStore, req: KvRequest): KvResponse | undefined {
+/** One call on a real store: its answer, or undefined when etcd answers an error. */
+export function runOnStore(store: MvccStore, req: KvRequest): KvResponse | undefined {
   try {
     switch (req.method) {
       case 'range':
@@ -95,7 +96,7 @@ export function generateHistory(o: GenerateOptions): Operation[] {
   effects.sort((a, b) => a.at - b.at || a.op.id - b.op.id);
   const store = new MvccStore();
   for (const { op } of effects) {
-    const response = run(store, op.request);
+    const response = runOnStore(store, op.request);
     if (response && !silent.has(op)) op.response = response;
   }
   return ops;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MvccStore } from '../mvcc/index';
 import type { Compare, RequestOp, TxnRequest } from '../mvcc/types';
-import type { KvRequest, KvResponse } from './history';
+import { runOnStore } from './generate';
+import type { KvRequest } from './history';
 import { KvModel } from './kv-model';
 import { answerDifference } from './responses';
 
@@ -85,17 +86,6 @@ const request: fc.Arbitrary<KvRequest> = fc.oneof(
   txn.map((body) => ({ method: 'txn' as const, body })),
 );
 
-function onStore(store: MvccStore, req: KvRequest): KvResponse | undefined {
-  try {
-    if (req.method === 'range') return store.range(req.body);
-    if (req.method === 'put') return store.put(req.body);
-    if (req.method === 'deleteRange') return store.deleteRange(req.body);
-    return store.txn(req.body);
-  } catch {
-    return undefined;
-  }
-}
-
 describe('KvModel', () => {
   it('answers every call exactly as MvccStore does', () => {
     fc.assert(
@@ -103,7 +93,7 @@ describe('KvModel', () => {
         const store = new MvccStore();
         const model = new KvModel();
         for (const req of reqs) {
-          const want = onStore(store, req);
+          const want = runOnStore(store, req);
           const got = model.apply(req);
           if (want === undefined) expect(got).toBeUndefined();
           else expect(answerDifference(got, want)).toBeNull();

@@ -18,7 +18,14 @@ import type { KeyRange } from '../mvcc/bytes';
 import { bytesToBinary, EMPTY_BYTES, toKeyRange } from '../mvcc/bytes';
 import type { RevRecord } from '../mvcc/rev_store';
 import { tombstoneRecord } from '../mvcc/rev_store';
-import { compareKV, finishRange, isTxnReadonly, kvOf, rangeFetchLimit } from '../mvcc/store';
+import {
+  compareHolds,
+  finishRange,
+  forEachOnPath,
+  isTxnReadonly,
+  kvOf,
+  rangeFetchLimit,
+} from '../mvcc/store';
 import type {
   Compare,
   DeleteRangeRequest,
@@ -371,11 +378,7 @@ export class KvModel {
     for (const c of cmps) {
       const recs: RevRecord[] = [];
       this.visit(toKeyRange(c.key, c.range_end), this.rev, (r) => recs.push(r));
-      if (recs.length === 0) {
-        if ((c.target ?? 'VERSION') === 'VALUE' || !compareKV(c, undefined)) return false;
-        continue;
-      }
-      for (const r of recs) if (!compareKV(c, r)) return false;
+      if (!compareHolds(c, recs)) return false;
     }
     return true;
   }
@@ -387,24 +390,6 @@ export class KvModel {
     for (const op of (ok ? t.success : t.failure) ?? []) {
       if ('request_txn' in op) this.pathOf(op.request_txn, path);
     }
-  }
-
-  /** Whether every op on the chosen path passes `ok` (checkRequests). */
-  private pathAll(
-    t: TxnRequest,
-    path: readonly boolean[],
-    pos: { i: number },
-    ok: (op: RequestOp) => boolean,
-  ): boolean {
-    const taken = path[pos.i++] ?? false;
-    for (const op of (taken ? t.success : t.failure) ?? []) {
-      if ('request_txn' in op) {
-        if (!this.pathAll(op.request_txn, path, pos, ok)) return false;
-      } else if (!ok(op)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private txnOp(req: TxnRequest): TxnResponse | undefined {
@@ -419,8 +404,13 @@ export class KvModel {
     };
     const rangeOk = (op: RequestOp): boolean =>
       !('request_range' in op) || (op.request_range.revision ?? 0) <= this.rev;
-    if (isWrite && !this.pathAll(req, path, { i: 0 }, putOk)) return undefined;
-    if (!this.pathAll(req, path, { i: 0 }, rangeOk)) return undefined;
+    const all = (ok: (op: RequestOp) => boolean): boolean => {
+      let every = true;
+      forEachOnPath(req, path, { i: 0 }, (op) => (every &&= ok(op)));
+      return every;
+    };
+    if (isWrite && !all(putOk)) return undefined;
+    if (!all(rangeOk)) return undefined;
     if (!isWrite) {
       const resp = this.applyTxn(req, path, { i: 0 }, null);
       if (resp) resp.header.revision = this.rev;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MvccStore } from '../mvcc/index';
 import type { KeyValue, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/types';
-import { generateHistory } from './generate';
+import { generateHistory, runOnStore } from './generate';
 import type { KvRequest, KvResponse, Operation } from './history';
 import type { CheckResult } from './linearizability';
 import { checkHistory } from './linearizability';
@@ -154,6 +154,9 @@ describe('checkHistory: hand-written histories', () => {
     const r = expectIllegalWithCore([q, q2]);
     expect(r.explanation).toContain('both answered that they made revision 2');
     expectIllegalWithCore([put(0, 0, 10, 'a', 'x', 1)]);
+    // more revisions than the history has writes: refused before anything is laid out
+    const far = get(0, 0, 10, 'a', 1e12);
+    expect(verdict([q, far])).toMatchObject({ verdict: 'illegal', core: [far.id], steps: 0 });
   });
 
   it('a txn whose compare went the wrong way is illegal', () => {
@@ -176,6 +179,106 @@ describe('checkHistory: hand-written histories', () => {
     expect(verdict([p, right]).verdict).toBe('ok');
   });
 
+  it('places a delete of nothing (no new revision) among the reads of its revision', () => {
+    const p = put(0, 0, 10, 'a', 'x', 2);
+    const del = (call: number, key: string, revision: number, deleted: Kv[]) =>
+      op(
+        1,
+        call,
+        call + 10,
+        { method: 'deleteRange', body: { key: b(key), prev_kv: true } },
+        {
+          header: { revision },
+          deleted: deleted.length,
+          ...(deleted.length > 0 ? { prev_kvs: deleted.map(kv) } : {}),
+        },
+      );
+    const none = del(20, 'b', 2, []);
+    const gone = del(40, 'a', 3, [['a', 'x', 2, 2, 1]]);
+    const g = get(2, 60, 70, 'a', 3);
+    expect(verdict([p, none, gone, g])).toMatchObject({
+      verdict: 'ok',
+      linearization: [p.id, none.id, gone.id, g.id],
+    });
+    // a delete that says it deleted nothing while the key was there
+    const wrong = del(20, 'a', 2, []);
+    expectIllegalWithCore([p, wrong]);
+  });
+
+  it('checks ranges at a past revision, with limit and count', () => {
+    const p1 = put(0, 0, 10, 'a', 'x', 2);
+    const p2 = put(0, 20, 30, 'b', 'y', 3);
+    const p3 = put(0, 40, 50, 'a', 'z', 4);
+    const past: RangeResponse = {
+      header: { revision: 4 },
+      kvs: [kv(['a', 'x', 2, 2, 1])],
+      more: true,
+      count: 2,
+    };
+    const ranged = (answer: RangeResponse) =>
+      op(
+        1,
+        60,
+        70,
+        { method: 'range', body: { key: b('a'), range_end: b('c'), revision: 3, limit: 1 } },
+        answer,
+      );
+    expect(verdict([p1, p2, p3, ranged(past)]).verdict).toBe('ok');
+    const wrongCount = ranged({ ...past, count: 1 });
+    expectIllegalWithCore([p1, p2, p3, wrongCount]);
+  });
+
+  it('checks a txn whose branch reads its own write', () => {
+    const txn: TxnRequest = {
+      compare: [{ key: b('a'), target: 'VERSION', result: 'EQUAL', version: 0 }],
+      success: [
+        { request_put: { key: b('a'), value: b('x') } },
+        { request_range: { key: b('a') } },
+      ],
+    };
+    const answer = (seen: Kv[]): TxnResponse => ({
+      header: { revision: 2 },
+      succeeded: true,
+      responses: [
+        { response_put: { header: { revision: 2 } } },
+        {
+          response_range: {
+            header: { revision: 2 },
+            kvs: seen.map(kv),
+            more: false,
+            count: seen.length,
+          },
+        },
+      ],
+    });
+    const ok = op(0, 0, 10, { method: 'txn', body: txn }, answer([['a', 'x', 2, 2, 1]]));
+    expect(verdict([ok]).verdict).toBe('ok');
+    const blind = op(0, 0, 10, { method: 'txn', body: txn }, answer([]));
+    expectIllegalWithCore([blind]);
+  });
+
+  it('leaves unanswered writes that may never have happened out of the order', () => {
+    const lost = put(0, 0, undefined, 'a', 'x');
+    const refused = op(1, 0, 5, {
+      method: 'txn',
+      body: {
+        success: [
+          { request_put: { key: b('a'), value: b('1') } },
+          { request_put: { key: b('a'), value: b('2') } },
+        ],
+      },
+    });
+    const g = get(2, 100, 110, 'a', 1);
+    expect(verdict([lost, refused, g])).toMatchObject({ verdict: 'ok', linearization: [g.id] });
+    // the txn etcd refuses (two puts of one key) cannot be what made revision 2
+    const g2 = get(2, 100, 110, 'b', 2);
+    expect(verdict([refused, g2]).verdict).toBe('illegal');
+    expect(verdict([lost, refused, g2])).toMatchObject({
+      verdict: 'ok',
+      linearization: [lost.id, g2.id],
+    });
+  });
+
   it('says unknown, never ok, when the budget runs out', () => {
     // twenty unanswered puts of one key; reads pin which one made each revision only at the end
     const h: Operation[] = [];
@@ -194,15 +297,7 @@ function confirm(h: readonly Operation[], lin: readonly number[]): void {
   const seen: Operation[] = [];
   for (const id of lin) {
     const o = byId.get(id) as Operation;
-    const req = o.request;
-    const resp =
-      req.method === 'range'
-        ? store.range(req.body)
-        : req.method === 'put'
-          ? store.put(req.body)
-          : req.method === 'deleteRange'
-            ? store.deleteRange(req.body)
-            : store.txn(req.body);
+    const resp = runOnStore(store, o.request);
     if (o.response) expect(answerDifference(resp, o.response)).toBeNull();
     // real time: nothing placed earlier was called after this one returned
     for (const e of seen) expect(e.callUs <= (o.returnUs ?? Infinity) || !o.response).toBe(true);
@@ -211,14 +306,25 @@ function confirm(h: readonly Operation[], lin: readonly number[]): void {
   for (const o of h) if (o.response) expect(lin).toContain(o.id);
 }
 
-const histories = fc.record({
-  seed: fc.integer({ min: 0, max: 0xffffffff }),
-  clients: fc.integer({ min: 1, max: 8 }),
-  ops: fc.integer({ min: 1, max: 150 }),
-  keySpace: fc.integer({ min: 1, max: 20 }),
-  unanswered: fc.constantFrom(0, 0.05, 0.2),
-  latencyUs: fc.integer({ min: 1, max: 5000 }),
-});
+/** generateHistory's options, each up to `max`. */
+function historyOptions(
+  max: { clients: number; ops: number; keySpace: number; latencyUs: number },
+  unanswered: fc.Arbitrary<number>,
+) {
+  const upTo = (n: number) => fc.integer({ min: 1, max: n });
+  return fc.record({
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    clients: upTo(max.clients),
+    ops: upTo(max.ops),
+    keySpace: upTo(max.keySpace),
+    unanswered,
+    latencyUs: upTo(max.latencyUs),
+  });
+}
+const histories = historyOptions(
+  { clients: 8, ops: 150, keySpace: 20, latencyUs: 5000 },
+  fc.constantFrom(0, 0.05, 0.2),
+);
 
 describe('checkHistory: histories from a real store', () => {
   it('says ok, with a linearization the store confirms', () => {
@@ -272,6 +378,73 @@ describe('checkHistory: histories from a real store', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+/** Every order of the answered calls and any of the unanswered writes, replayed on MvccStore. */
+function bruteForce(h: readonly Operation[]): boolean {
+  const answered = h.filter((o) => o.response);
+  const pending = h.filter((o) => !o.response && o.request.method !== 'range');
+  const precedes = (a: Operation, b: Operation): boolean =>
+    a.response !== undefined && (a.returnUs ?? Infinity) < b.callUs;
+  const orders = (left: Operation[], done: Operation[]): boolean => {
+    if (left.length === 0) {
+      const store = new MvccStore();
+      for (const o of done) {
+        const answer = runOnStore(store, o.request);
+        if (o.response && (!answer || answerDifference(answer, o.response))) return false;
+      }
+      return true;
+    }
+    return left.some(
+      (o) =>
+        !left.some((x) => x !== o && precedes(x, o)) &&
+        orders(
+          left.filter((x) => x !== o),
+          [...done, o],
+        ),
+    );
+  };
+  for (let mask = 0; mask < 1 << pending.length; mask++) {
+    const chosen = pending.filter((_, i) => mask & (1 << i));
+    if (orders([...answered, ...chosen], [])) return true;
+  }
+  return false;
+}
+
+describe('checkHistory against brute force on tiny histories', () => {
+  it('agrees: ok exactly when some order exists; cores have none either', () => {
+    fc.assert(
+      fc.property(
+        historyOptions({ clients: 4, ops: 6, keySpace: 3, latencyUs: 100 }, fc.constant(0.3)),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 400 }), fc.nat(100)), {
+          maxLength: 2,
+        }),
+        fc.option(fc.tuple(fc.nat(), fc.constantFrom(-1, 1))),
+        (o, shifts, bump) => {
+          const h = generateHistory(o);
+          // move some calls in time (keeping call <= return): orders that were forced may no
+          // longer be allowed, and the other way round
+          for (const [which, at, len] of shifts) {
+            const op = h[which % h.length] as Operation;
+            op.callUs = at;
+            if (op.returnUs !== undefined) op.returnUs = at + len;
+          }
+          // and perhaps one answer's revision off by one
+          const answered = h.filter((x) => x.response);
+          if (bump && answered.length > 0) {
+            const header = (answered[bump[0] % answered.length] as Operation).response!.header;
+            header.revision += bump[1];
+          }
+          const r = checkHistory(h);
+          expect(r.verdict).not.toBe('unknown');
+          expect(r.verdict === 'ok').toBe(bruteForce(h));
+          if (r.verdict === 'illegal')
+            expect(bruteForce(h.filter((x) => r.core.includes(x.id)))).toBe(false);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -56,8 +56,12 @@ export type CheckResult =
     }
   | { verdict: 'unknown'; reason: string; steps: number };
 
-/** Enough for 10,000 calls with hundreds of unanswered writes; an exhaustive refusal costs more. */
-export const DEFAULT_BUDGET = 2_000_000;
+/**
+ * Steps (model applications) before 'unknown'. Checking 10,000 calls takes about 10,000 to
+ * 40,000 steps; refuting one wrong answer among many unanswered writes to its key can take far
+ * more. A step costs a few microseconds, so this bounds a check to seconds.
+ */
+export const DEFAULT_BUDGET = 500_000;
 
 export function checkHistory(
   history: readonly Operation[],

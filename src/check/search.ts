@@ -4,17 +4,21 @@
 // (its writer) and, after it, every answered call that made no revision and answered header
 // revision r (its readers, by call time). That order is forced by the answers, so real time is
 // checked against it once, up front. Revisions no answered call made are gaps; only an
-// unanswered write can fill one (or, in the core search, a write nobody looks at).
+// unanswered write can fill one (or, in the core search, a free write). prepare() also finds
+// what fails whatever the choices (two writers of one revision, a call out of real-time order,
+// a value its revision's writer cannot have written, more gaps than qualifying writes: Hall's
+// condition) and which unanswered write alone can have made a gap (it is kept for that gap).
 //
 // search() walks the line through the model. At a gap it chooses which unanswered write made
 // that revision (a choice point, undone on the model's trail when later answers disagree), with
 // Porcupine's memo: the set of unanswered writes used so far plus the model state's hash; a
-// pair seen before failed before and is not explored again. Every model application is a step;
-// when the steps run out the answer is 'unknown'.
+// pair seen before failed before and is not explored again. A failing answer names the keys to
+// blame, and the search jumps back over choice points that cannot change them (see placeKnown).
+// Every model application is a step; when the steps run out the answer is 'unknown'.
 import type { KeyRange } from '../mvcc/bytes';
-import { bytesToBinary } from '../mvcc/bytes';
+import { bytesToBinary, toKeyRange } from '../mvcc/bytes';
 import type { KeyValue } from '../mvcc/types';
-import type { Operation } from './history';
+import type { KvResponse, Operation } from './history';
 import type { ModelSnapshot } from './kv-model';
 import { bytesText, KvModel } from './kv-model';
 import type { Difference } from './responses';
@@ -99,7 +103,11 @@ export function answeredRevision(op: Operation): number {
   return op.response?.header.revision ?? 0;
 }
 
-export function prepare(history: readonly Operation[]): Prepared {
+/**
+ * Lays a history out on the revision line. `free`: revisions may also be made by writes the
+ * history does not contain (the core search), so more revisions than writes is no error.
+ */
+export function prepare(history: readonly Operation[], free = false): Prepared {
   let maxRev = 1;
   const answered: { op: Operation; rev: number; wrote: boolean }[] = [];
   const pending: Operation[] = [];
@@ -120,6 +128,17 @@ export function prepare(history: readonly Operation[]): Prepared {
     }
     answered.push({ op, rev, wrote });
     if (rev > maxRev) maxRev = rev;
+  }
+  // every revision after the first is some write's of this history: no more than there are
+  const writes = answered.filter((a) => a.wrote).length + pending.length;
+  if (!free && maxRev > 1 + writes) {
+    const { op, rev } = answered.find((a) => a.rev > 1 + writes) as (typeof answered)[number];
+    invalid ??= {
+      op,
+      explanation: `${describeOp(op)} answered revision ${rev}, but the whole history has only ${writes} writes to make revisions after the first`,
+    };
+    answered.length = 0;
+    maxRev = 1;
   }
   const writer: (Operation | undefined)[] = new Array<Operation | undefined>(maxRev + 1);
   const readers: Operation[][] = Array.from({ length: maxRev + 1 }, () => []);
@@ -219,6 +238,45 @@ export function prepare(history: readonly Operation[]): Prepared {
   };
 }
 
+/** Why a call failed, for backjumping: the keys whose state is to blame. */
+interface Conflict {
+  readonly names: readonly KeyRange[];
+  /**
+   * The answer shows the key with this mod_revision: a write to it at a later revision can only
+   * spoil it, so a choice point above this revision matters only if its chosen write touches it.
+   */
+  readonly after?: number;
+}
+
+/**
+ * For a plain range (no limit, sort, filters or past revision) that failed: the first key whose
+ * state the answer and the model disagree on. The answer lists every live key of the range, so
+ * while that key's state stays, no state of the others mends it. undefined where that does not
+ * hold (then the whole of what the call names is to blame).
+ */
+function narrowConflict(op: Operation, answer: KvResponse): Conflict | undefined {
+  const req = op.request;
+  if (req.method !== 'range' || !op.response || !('kvs' in answer) || !('kvs' in op.response)) {
+    return undefined;
+  }
+  const b = req.body;
+  if (b.limit || b.revision || b.count_only || b.keys_only) return undefined;
+  if ((b.sort_order ?? 'NONE') !== 'NONE' || (b.sort_target ?? 'KEY') !== 'KEY') return undefined;
+  if (b.min_mod_revision || b.max_mod_revision || b.min_create_revision || b.max_create_revision) {
+    return undefined;
+  }
+  const seen = new Map(op.response.kvs.map((kv) => [kvKey(kv), kv]));
+  const model = new Map(answer.kvs.map((kv) => [kvKey(kv), kv]));
+  const keys = [...new Set([...seen.keys(), ...model.keys()])].sort();
+  for (const k of keys) {
+    if (!answerDifference(model.get(k), seen.get(k))) continue;
+    const shown = seen.get(k);
+    const names = [{ key: k, end: undefined }];
+    return shown ? { names, after: shown.mod_revision } : { names };
+  }
+  return undefined;
+}
+
 interface Frame {
   readonly r: number;
   readonly cands: readonly number[];
@@ -231,11 +289,17 @@ interface Frame {
 
 function explainAnswer(op: Operation, d: Difference | null, chose: boolean): string {
   const rev = answeredRevision(op);
-  const orders = chose ? 'no order of the unanswered writes' : 'the writes before it';
   if (!d) {
-    return `${describeOp(op)} succeeded at revision ${rev}, but etcd would have refused it in the state ${orders} leave`;
+    const after = chose ? 'after any order of the unanswered writes' : 'after the writes before it';
+    return `${describeOp(op)} succeeded at revision ${rev}, but etcd would have refused it ${after}`;
   }
-  return `${describeOp(op)} at revision ${rev} answered ${d.path} = ${d.observed}, but ${orders} give ${d.model}`;
+  const what = d.key
+    ? `${d.path.slice(d.path.lastIndexOf('.') + 1)} = ${d.observed} for ${bytesText(d.key)}`
+    : `${d.path} = ${d.observed}`;
+  const said = `${describeOp(op)} at revision ${rev} answered ${what}`;
+  return chose
+    ? `${said}, but no order of the unanswered writes gives that (the last tried gives ${d.model})`
+    : `${said}, but the writes before it give ${d.model}`;
 }
 
 /**
@@ -286,13 +350,29 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
   // touches those keys cannot change the outcome (nor free a candidate that does: one used
   // earlier would have touched them itself), so the search jumps back past it. Other failures
   // (a gap nothing fills, a memo hit) go back one choice point at a time.
-  let culprit: Operation | undefined;
+  let conflict: Conflict | undefined;
   const pendingRanges = p.pending.map((o) => requestRanges(o.request));
-  const relevant = (f: Frame, names: readonly KeyRange[]): boolean =>
-    f.cands.some(
-      (c) =>
-        c < 0 || (pendingRanges[c] as KeyRange[]).some((x) => names.some((y) => rangesMeet(x, y))),
-    );
+  const touches = (c: number, names: readonly KeyRange[]): boolean =>
+    c < 0 || (pendingRanges[c] as KeyRange[]).some((x) => names.some((y) => rangesMeet(x, y)));
+  const relevant = (f: Frame, why: Conflict): boolean =>
+    f.r > (why.after ?? Infinity)
+      ? touches(f.chosen, why.names)
+      : f.cands.some((c) => touches(c, why.names));
+
+  // A gap whose shown key-values no candidate gives depends on those keys and on whatever the
+  // writes that can touch them name (a txn's compares, say): a choice point none of whose
+  // candidates touches that is jumped over too. A gap nothing shows fails for reasons as wide as
+  // its candidates: back one choice point at a time.
+  const gapNames = (r: number): KeyRange[] | undefined => {
+    const ev = p.evidence.get(r);
+    if (!ev) return undefined;
+    const names = ev.map((e) => toKeyRange(e.kv.key, undefined));
+    const shown = names.slice();
+    for (const rs of pendingRanges) {
+      if (rs.some((x) => shown.some((y) => rangesMeet(x, y)))) names.push(...rs);
+    }
+    return names;
+  };
 
   const placeKnown = (op: Operation): boolean => {
     steps++;
@@ -325,7 +405,7 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
       placed.push(op.id);
       return true;
     }
-    culprit = op;
+    conflict = (answer && narrowConflict(op, answer)) ?? { names: requestRanges(op.request) };
     if (keeps()) {
       const after = answer && model.mark() !== mark ? model.snapshot() : undefined;
       model.undo(mark);
@@ -454,6 +534,8 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     frames.push(f);
     if (tryNext(f)) return true;
     frames.pop();
+    const names = gapNames(r);
+    conflict = names && { names };
     return false;
   };
 
@@ -499,15 +581,15 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     if (deepest?.fatal || (short && deepest))
       return { verdict: 'illegal', failure: deepest, steps };
     let resumed = false;
-    const names = culprit ? requestRanges(culprit.request) : undefined;
-    culprit = undefined;
-    let jumping = names !== undefined;
+    const why = conflict;
+    conflict = undefined;
+    let jumping = why !== undefined;
     while (frames.length > 0 && steps <= budget) {
       const f = frames[frames.length - 1] as Frame;
       model.undo(f.mark);
       placed.length = f.placedLen;
       if (f.chosen >= 0) used[f.chosen] = 0;
-      if (jumping && !relevant(f, names as KeyRange[])) {
+      if (jumping && !relevant(f, why as Conflict)) {
         frames.pop();
         continue;
       }

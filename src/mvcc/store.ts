@@ -164,6 +164,34 @@ export function compareKV(c: Compare, r: RevRecord | undefined): boolean {
   }
 }
 
+/** One compare against the records alive in its range (applyCompare). */
+export function compareHolds(c: Compare, recs: readonly RevRecord[]): boolean {
+  if (recs.length === 0) {
+    // comparing the value of a missing key always fails (nil == empty in gRPC); anything else
+    // compares against the zero KeyValue
+    return (c.target ?? 'VERSION') !== 'VALUE' && compareKV(c, undefined);
+  }
+  for (const r of recs) if (!compareKV(c, r)) return false;
+  return true;
+}
+
+/**
+ * checkRequests: f on every non-txn op along the chosen path (`path`: the compare outcomes of the
+ * txn and its nested txns, pre-order), pre-order.
+ */
+export function forEachOnPath(
+  rt: TxnRequest,
+  path: readonly boolean[],
+  pos: { i: number },
+  f: (op: RequestOp) => void,
+): void {
+  const ok = path[pos.i++] ?? false;
+  for (const op of (ok ? rt.success : rt.failure) ?? []) {
+    if ('request_txn' in op) forEachOnPath(op.request_txn, path, pos, f);
+    else f(op);
+  }
+}
+
 /** isTxnReadonly (etcd 3.4): every op of both branches is a range; a nested txn is a write. */
 export function isTxnReadonly(r: TxnRequest): boolean {
   for (const u of r.success ?? []) if (!('request_range' in u)) return false;
@@ -409,8 +437,8 @@ export class MvccStore {
     checkIntervals(req.failure ?? []);
     const isWrite = !isTxnReadonly(req);
     const path = this.compareToPath(req);
-    if (isWrite) this.checkRequests(req, path, { i: 0 }, (op) => this.checkPut(op));
-    this.checkRequests(req, path, { i: 0 }, (op) => this.checkRange(op));
+    if (isWrite) forEachOnPath(req, path, { i: 0 }, (op) => this.checkPut(op));
+    forEachOnPath(req, path, { i: 0 }, (op) => this.checkRange(op));
     if (!isWrite) {
       const resp = this.applyTxn(req, path, { i: 0 }, null);
       resp.header.revision = this.currentRev;
@@ -918,29 +946,9 @@ export class MvccStore {
   private applyCompares(cmps: readonly Compare[]): boolean {
     for (const c of cmps) {
       const rr = this.rangeKeys(toKeyRange(c.key, c.range_end), this.currentRev, 0, 0, false);
-      if (rr.recs.length === 0) {
-        // comparing the value of a missing key always fails (nil == empty in gRPC); anything
-        // else compares against the zero KeyValue
-        if ((c.target ?? 'VERSION') === 'VALUE' || !compareKV(c, undefined)) return false;
-        continue;
-      }
-      for (const r of rr.recs) if (!compareKV(c, r)) return false;
+      if (!compareHolds(c, rr.recs)) return false;
     }
     return true;
-  }
-
-  /** checkRequests: f on every non-txn op along the chosen path, pre-order. */
-  private checkRequests(
-    rt: TxnRequest,
-    path: readonly boolean[],
-    pos: { i: number },
-    f: (op: RequestOp) => void,
-  ): void {
-    const ok = path[pos.i++] ?? false;
-    for (const op of (ok ? rt.success : rt.failure) ?? []) {
-      if ('request_txn' in op) this.checkRequests(op.request_txn, path, pos, f);
-      else f(op);
-    }
   }
 
   /** applierV3backend.checkPut, against the state before the txn. */

@@ -150,11 +150,11 @@ async function main(argv: string[]): Promise<number> {
   let failed: SeedResult | undefined;
   let ops = 0;
   let done = 0;
-  let unknown = 0;
+  const unknown: number[] = [];
   const onResult = (r: SeedResult) => {
     done++;
     ops += r.ops;
-    if (r.outcome.unknown) unknown++;
+    if (r.outcome.unknown) unknown.push(r.seed);
     if (r.outcome.finding && (!failed || r.seed < failed.seed)) failed = r;
   };
   await new Promise<void>((resolve, reject) => {
@@ -182,7 +182,11 @@ async function main(argv: string[]): Promise<number> {
     for (let j = 0; j < Math.min(o.jobs, seeds.length); j++) start();
   });
   const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-  const summary = `${done} seed(s), ${ops} client operations checked, ${unknown} history check(s) out of budget, ${seconds} s`;
+  const outOfBudget =
+    unknown.length === 0
+      ? 'every history check finished'
+      : `${unknown.length} history check(s) out of budget (seeds ${unknown.sort((a, b) => a - b).join(', ')})`;
+  const summary = `${done} seed(s), ${ops} client operations checked, ${outOfBudget}, ${seconds} s`;
   if (!failed) {
     console.log(`fuzz: nothing found — ${summary}`);
     if (o.expectFind) {

@@ -44,3 +44,17 @@ export function serverError(name: ServerErrorName): EtcdError {
   const [message, code] = SERVER_ERRORS[name];
   return new EtcdError(message, code);
 }
+
+/**
+ * Whether a failed call's error says for certain that it never reached the log: refused before
+ * it was proposed (no leader, a dropped proposal, a stopped member) or never delivered (the member
+ * was down). Any other failure, a timeout above all, may still have been applied.
+ */
+export function definitelyNotApplied(message: string): boolean {
+  return (
+    message === SERVER_ERRORS.NoLeader[0] ||
+    message === SERVER_ERRORS.LeaderChanged[0] ||
+    message === SERVER_ERRORS.Stopped[0] ||
+    / is down: connection refused$/.test(message)
+  );
+}

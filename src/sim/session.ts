@@ -6,6 +6,7 @@
 // time has run.
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import { WRITE_METHODS } from '../server/requests';
+import { definitelyNotApplied } from '../server/errors';
 import type { PeerMessage } from '../server/peer';
 import type { Action, Scenario } from '../scenario/schema';
 import { checkActions, performAction, type ActionContext } from './actions';
@@ -42,7 +43,12 @@ interface Inflight {
 const KV_METHODS: ReadonlySet<string> = new Set(['range', 'put', 'deleteRange', 'txn']);
 
 /** One key-value call as a client saw it (the linearizability checker's input). */
-export type HistoryOp = Operation;
+export interface HistoryOp extends Operation {
+  /** A failed call's error. */
+  error?: string;
+  /** Set when the error says the call certainly never reached the log (src/server/errors.ts). */
+  definite?: boolean;
+}
 
 export class Session {
   readonly timeline: Timeline;
@@ -316,6 +322,10 @@ export class Session {
     if (op.op) {
       op.op.returnUs = r.atUs;
       if (r.response.ok) op.op.response = r.response.body as KvResponse;
+      else {
+        op.op.error = r.response.error.message;
+        op.op.definite = definitelyNotApplied(r.response.error.message);
+      }
     }
     const error = r.response.ok ? undefined : r.response.error.message;
     this.metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);

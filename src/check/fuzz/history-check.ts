@@ -9,7 +9,8 @@ export function checkSessionHistory(session: Session): {
   unknown?: string;
   result: CheckResult;
 } {
-  const history = session.history;
+  // A call that certainly failed took no effect: only calls that may have are the checker's.
+  const history = session.history.filter((op) => !op.definite);
   const result = checkHistory(history);
   if (result.verdict === 'ok') return { result };
   if (result.verdict === 'unknown') return { unknown: result.reason, result };

@@ -71,6 +71,11 @@ function groups(a: Action): number[][] {
   return g as number[][];
 }
 
+/** The key a lease-put action attaches to lease `id`: its revoke deletes it. */
+export function leaseKey(id: number): string {
+  return `lease/${id}`;
+}
+
 function leaderNow(ctx: ActionContext): number {
   const lead = ctx.leader();
   if (lead === undefined) throw new Error('no node leads now');
@@ -288,6 +293,28 @@ export const ACTIONS: Record<string, ActionDef> = {
     label: 'make a node campaign now, as if its election timer fired',
     check: one('node'),
     perform: (a, ctx) => ctx.send(node(a, 'node', ctx), { method: 'campaign', body: {} }),
+  },
+  'lease-put': {
+    label:
+      'grant a lease (id, ttl in s) and put lease/<id> under it: it goes when the lease expires',
+    check: (a) => {
+      id(a, 'node');
+      if (!Number.isInteger(a.id) || (a.id as number) < 1 || (a.id as number) > 2 ** 31)
+        throw new Error(`action lease-put at ${a.atUs} µs: id must be a lease id from 1 to 2^31`);
+      if (typeof a.ttl !== 'number' || !(a.ttl >= 1) || a.ttl > 3600)
+        throw new Error(`action lease-put at ${a.atUs} µs: ttl must be 1 to 3600 seconds`);
+    },
+    perform: (a, ctx) => {
+      const n = node(a, 'node', ctx);
+      const ID = a.id as number;
+      ctx.send(n, { method: 'leaseGrant', body: { ID, TTL: a.ttl as number } }, (r) => {
+        if (!r.ok) return;
+        ctx.send(n, {
+          method: 'put',
+          body: { key: utf8.encode(leaseKey(ID)), value: utf8.encode('leased'), lease: ID },
+        });
+      });
+    },
   },
   'add-member': {
     label: 'add a member (learner: true for a learner) and start it once the cluster accepts it',

@@ -9,7 +9,7 @@ import { WRITE_METHODS } from '../server/requests';
 import { definitelyNotApplied } from '../server/errors';
 import type { PeerMessage } from '../server/peer';
 import type { Action, Scenario } from '../scenario/schema';
-import { checkActions, performAction, type ActionContext } from './actions';
+import { checkActions, leaseKey, performAction, type ActionContext } from './actions';
 import { refused, startCluster, type Cluster } from './cluster';
 import type { TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
@@ -18,6 +18,8 @@ import { Timeline } from './timeline';
 import { InvariantChecker } from '../check/invariants';
 import type { KvResponse, Operation } from '../check/history';
 import { WorkloadGenerator } from './workload';
+
+const utf8 = new TextEncoder();
 
 /** How long a workload client waits after a failed request before its next one. */
 const RETRY_BACKOFF_US = 50_000;
@@ -97,6 +99,22 @@ export class Session {
     return best?.id;
   }
 
+  /**
+   * A leader proposes revoking an expired lease: the revoke deletes the keys attached to it at
+   * some later revision, or never (a new leader proposes again). For the history it is a delete of
+   * the lease's key (lease-put attaches one) that may take effect any time from now: a call no
+   * client made, so a system one (client 0) that never returns.
+   */
+  private onLeaseExpired(r: TraceRecord): void {
+    if (typeof r.lease !== 'number') return;
+    this.history.push({
+      id: this.history.length,
+      clientId: 0,
+      callUs: r.atUs,
+      request: { method: 'deleteRange', body: { key: utf8.encode(leaseKey(r.lease)) } },
+    });
+  }
+
   /** Keeps `roles` current. */
   private watchRole(r: TraceRecord): void {
     if (r.node === undefined) return;
@@ -131,6 +149,7 @@ export class Session {
           });
         }
         holder.session?.watchRole(r);
+        if (r.kind === 'lease-expired') holder.session?.onLeaseExpired(r);
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
       },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../scenario/schema';
+import { defaultScenario, parseScenario } from '../../scenario/schema';
+import { Session } from '../../sim/session';
+import { checkHistory } from '../linearizability';
 import { checkActions } from '../../sim/actions';
 import { checkSessionHistory } from './history-check';
 import { planScenario } from './plan';
@@ -59,5 +61,39 @@ describe('a fuzz run', () => {
     const out = await runOnce(s, 4_000_000, checkSessionHistory);
     expect(out.finding?.kind).toBe('linearizability');
     expect(out.finding?.message).toMatch(/revisions/);
+  });
+});
+
+describe('lease expiry in a history', () => {
+  it('records the revoke as a system call, without which the revisions cannot be explained', async () => {
+    const s = defaultScenario(8);
+    s.workloads = [
+      {
+        mode: 'open',
+        rate: 50,
+        concurrency: 1,
+        mix: { put: 1, 'range-cheap': 1 },
+        linearizable: true,
+        keySpace: 3,
+        valueBytes: 4,
+        startMs: 500,
+        stopMs: 5000,
+      },
+    ];
+    s.actions = [{ atUs: 2_000_000, kind: 'lease-put', node: 1, id: 100, ttl: 1 }];
+    const session = await Session.start(s);
+    await session.runTo(6_000_000);
+    const revoke = session.history.find((op) => op.clientId === 0);
+    expect(revoke?.request).toMatchObject({ method: 'deleteRange' });
+    const leased = session.history.find(
+      (op) => op.request.method === 'put' && op.request.body.lease === 100,
+    );
+    expect(leased?.response).toBeDefined();
+    const { result } = checkSessionHistory(session);
+    expect(result.verdict).toBe('ok');
+    // Without the revoke, the revision it made is a gap no call can fill.
+    const without = session.history.filter((op) => op.clientId !== 0);
+    expect(checkHistory(without).verdict).toBe('illegal');
+    await session.dispose();
   });
 });

@@ -1,6 +1,6 @@
 // The nemesis: a random scenario from a seed — cluster settings, a client workload, and a
 // schedule of faults (partitions, one-way cuts, loss, duplication, reordering, crashes, restarts,
-// pauses, slow disks, membership changes, leadership transfers, elections forced) with their
+// pauses, slow disks, membership changes, leadership transfers, lease expiry, elections forced) with their
 // repairs, ending in a quiet stretch where every fault is healed so the last requests complete.
 //
 // A scenario is plain data, so a failure is a share link: the playground replays it exactly.
@@ -38,6 +38,7 @@ type Fault =
   | 'vote-race'
   | 'figure8'
   | 'remove-while-down'
+  | 'lease-expiry'
   | 'pause'
   | 'partition'
   | 'isolate-leader'
@@ -57,6 +58,7 @@ const BASE_WEIGHTS: Record<Fault, number> = {
   'vote-race': 1,
   figure8: 1,
   'remove-while-down': 1,
+  'lease-expiry': 2,
   pause: 2,
   partition: 3,
   'isolate-leader': 2,
@@ -180,6 +182,7 @@ function planFaults(
   let members = Array.from({ length: settings.size }, (_, i) => i + 1);
   let nextId = settings.size + 1;
   const slowed = new Set<number>();
+  let nextLease = 100;
   const actions: Action[] = [];
   const at = (atUs: number, kind: string, args: Record<string, unknown> = {}) =>
     actions.push({ atUs: Math.round(atUs), kind, ...args });
@@ -258,6 +261,11 @@ function planFaults(
         t = removeAt;
         break;
       }
+      case 'lease-expiry':
+        // A key under a short lease: the leader revokes it on expiry, deleting the key at a
+        // revision no client call made (the history gets the revoke as a system call).
+        at(t, 'lease-put', { node: n, id: nextLease++, ttl: pick(rng, [1, 2, 3]) });
+        break;
       case 'pause':
         at(t, 'pause', { node: n });
         at(repairAt, 'resume', { node: n });

@@ -111,6 +111,7 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['drop-message', 'fault'],
   ['duplicate-message', 'fault'],
   ['campaign', 'election'],
+  ['lease-put', 'lease'],
   ['graceful-stop', 'fault'],
   ['put', 'client'],
   ['get', 'client'],

@@ -604,6 +604,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['get', 'Action: get a key'],
   ['delete', 'Action: delete a key'],
   ['add-member', 'Action: add a member'],
+  ['lease-put', 'Action: grant a lease and put a key under it'],
   ['start-member', 'The new member starts, with an empty disk, to catch up from the leader'],
   ['remove-member', 'Action: remove a member'],
   ['promote-member', 'Action: promote a learner to a voter'],

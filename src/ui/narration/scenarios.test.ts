@@ -107,6 +107,7 @@ async function storyRun(f: Follower): Promise<void> {
         { atUs: 12_700_000, kind: 'resume-all' },
         { atUs: 12_750_000, kind: 'crash-leader' },
         { atUs: 12_800_000, kind: 'restart-all' },
+        { atUs: 12_900_000, kind: 'lease-put', node: 1, id: 7, ttl: 1 },
       ],
       workloads: [
         {

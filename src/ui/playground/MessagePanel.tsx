@@ -13,6 +13,8 @@ export function MessagePanel() {
   if (!m) return null;
   const delivered = m.deliverUs.every((d) => d <= session.nowUs);
   const onWire = m.droppedUs === undefined && !delivered && viewUs >= session.nowUs;
+  // (The conductor refuses these too: see cluster.ts's duplicable.)
+  const carriesACall = m.type === 'MsgProp' || m.type === 'MsgForward';
   const fate =
     m.droppedUs !== undefined
       ? `dropped at ${formatUs(m.droppedUs)} (${m.dropReason})`
@@ -51,7 +53,7 @@ export function MessagePanel() {
         </button>
         <button
           type="button"
-          disabled={!onWire}
+          disabled={!onWire || carriesACall}
           onClick={() => void act({ kind: 'duplicate-message', msgId: id })}
         >
           Duplicate it
@@ -63,6 +65,12 @@ export function MessagePanel() {
       {!onWire && (
         <p className="hint">
           Only a message still on the wire, at the head of the run, can be dropped or duplicated.
+        </p>
+      )}
+      {onWire && carriesACall && (
+        <p className="hint">
+          A {m.type} carries a client&apos;s call: etcd&apos;s transport (TCP) never delivers one
+          twice, and a second copy would apply the call twice.
         </p>
       )}
     </section>

@@ -121,6 +121,10 @@ export class Raft {
   private stepFn: StepFn;
   /** Reads that arrived before this leader committed an entry of its term; served after. */
   pendingReadIndexMessages: Message[] = [];
+  /** Ticks since this node started: the clock lease-based reads are measured on. */
+  private ticks = 0;
+  /** While `ticks` is below this, a lease-based read is answered without a round (leaseValid). */
+  leaseUntilTick = 0;
 
   constructor(config: RaftConfig) {
     const c: ValidConfig = validateConfig(config);
@@ -163,7 +167,20 @@ export class Raft {
   }
 
   tick(): void {
+    this.ticks++;
     this.tickFn();
+  }
+
+  /**
+   * Lease-based reads: the lease holds while fewer than `electionTimeout - 2` ticks have passed
+   * since a quorum-acknowledged heartbeat round began (thesis 6.4.1). A follower that heard from
+   * us refuses votes (CheckQuorum's inLease) and does not time out for a full election timeout of
+   * its own ticks, at least (electionTimeout - 1) ticks of time; our tick count may lag the real
+   * start of the round by up to one more. etcd-raft's lease lasts until CheckQuorum deposes the
+   * leader, up to two election timeouts after it was cut off: a new leader may be writing by then.
+   */
+  private leaseValid(): boolean {
+    return this.ticks < this.leaseUntilTick;
   }
 
   /**
@@ -313,6 +330,7 @@ export class Raft {
     this.lead = NONE;
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
+    this.leaseUntilTick = 0; // a lease belongs to one term's leadership
     this.resetRandomizedElectionTimeout();
     this.abortLeaderTransfer();
     this.trk.resetVotes();
@@ -736,11 +754,12 @@ export class Raft {
   }
 
   sendMsgReadIndexResponse(m: Message): void {
-    if (this.readOnly.option === 'safe') {
+    // Lease-based, without a lease: the same round as 'safe', which renews it.
+    if (this.readOnly.option === 'safe' || !this.leaseValid()) {
       // Confirm leadership with a heartbeat round carrying this read's context; we ack it
       // ourselves right away.
       const ctx = m.entries[0]?.data;
-      this.readOnly.addRequest(this.raftLog.committed, m);
+      this.readOnly.addRequest(this.raftLog.committed, m, this.ticks);
       this.readOnly.recvAck(this.id, ctx);
       this.bcastHeartbeatWithCtx(ctx !== undefined && ctx.length > 0 ? ctx : undefined);
     } else {
@@ -829,10 +848,12 @@ function stepLeader(r: Raft, m: Message): void {
       // A lagging or probing follower gets an append now (possibly empty, to recover from lost
       // messages or to move it back to StateReplicate).
       if (pr.match < r.raftLog.lastIndex() || pr.state === 'StateProbe') r.sendAppend(m.from);
-      if (r.readOnly.option !== 'safe' || m.context === undefined || m.context.length === 0) return;
+      if (m.context === undefined || m.context.length === 0) return;
       const acks = r.readOnly.recvAck(m.from, m.context);
       if (jointVoteResult(r.trk.config.voters, acks ?? new Map()) !== 'VoteWon') return;
       for (const rs of r.readOnly.advance(m)) {
+        // A quorum heard from us at or after the round began: the lease runs from there.
+        r.leaseUntilTick = Math.max(r.leaseUntilTick, rs.tick + r.electionTimeout - 2);
         const resp = r.responseToReadIndexReq(rs.req, rs.index);
         if (resp) r.send(resp);
       }

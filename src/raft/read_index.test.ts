@@ -113,3 +113,30 @@ describe('ReadIndex', () => {
     ]);
   });
 });
+
+describe('lease-based reads', () => {
+  it('answer at once within a lease a quorum acknowledged, and need a round once it runs out', () => {
+    const nt = cluster({ readOnlyOption: 'lease-based', checkQuorum: true });
+    const sent = () =>
+      nt.delivered.filter((m) => m.type === 'MsgHeartbeat' && m.from === 1).length;
+    // The first read has no lease yet: a heartbeat round, which starts one.
+    const before = sent();
+    expect(readOn(nt, 1, 'a').map((r) => dec(r.requestCtx))).toEqual(['a']);
+    expect(sent()).toBeGreaterThan(before);
+    // Within it: answered with no round.
+    const mid = sent();
+    expect(readOn(nt, 1, 'b').map((r) => dec(r.requestCtx))).toEqual(['b']);
+    expect(sent()).toBe(mid);
+    // Cut off from both followers, the leader keeps its lease for electionTimeout - 2 ticks...
+    nt.isolate(1);
+    const election = 10; // the test network's electionTick
+    for (let t = 0; t < election - 3; t++) nt.tick(1);
+    expect(readOn(nt, 1, 'c').map((r) => dec(r.requestCtx))).toEqual(['c']);
+    // ...and then answers nothing on its own: the round cannot complete without a quorum, even
+    // though CheckQuorum has not deposed it yet.
+    nt.tick(1);
+    nt.tick(1);
+    expect(nt.raw(1).status().raftState).toBe('StateLeader');
+    expect(readOn(nt, 1, 'd')).toEqual([]);
+  });
+});

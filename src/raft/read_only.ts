@@ -10,6 +10,8 @@ export interface ReadIndexStatus {
   index: number;
   /** Ids that acknowledged the heartbeat carrying this read's context (the leader included). */
   acks: Map<number, boolean>;
+  /** The leader's tick count when the round began (lease-based reads run from there). */
+  tick: number;
 }
 
 export class ReadOnly {
@@ -19,10 +21,10 @@ export class ReadOnly {
   constructor(readonly option: ReadOnlyOption) {}
 
   /** Queues a read at commit index `index`; a duplicate context is ignored. */
-  addRequest(index: number, m: Message): void {
+  addRequest(index: number, m: Message, tick = 0): void {
     const key = bytesKey(m.entries[0]?.data);
     if (this.pendingReadIndex.has(key)) return;
-    this.pendingReadIndex.set(key, { index, req: m, acks: new Map() });
+    this.pendingReadIndex.set(key, { index, req: m, acks: new Map(), tick });
     this.readIndexQueue.push(key);
   }
 

@@ -117,8 +117,7 @@ describe('ReadIndex', () => {
 describe('lease-based reads', () => {
   it('answer at once within a lease a quorum acknowledged, and need a round once it runs out', () => {
     const nt = cluster({ readOnlyOption: 'lease-based', checkQuorum: true });
-    const sent = () =>
-      nt.delivered.filter((m) => m.type === 'MsgHeartbeat' && m.from === 1).length;
+    const sent = () => nt.delivered.filter((m) => m.type === 'MsgHeartbeat' && m.from === 1).length;
     // The first read has no lease yet: a heartbeat round, which starts one.
     const before = sent();
     expect(readOn(nt, 1, 'a').map((r) => dec(r.requestCtx))).toEqual(['a']);

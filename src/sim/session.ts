@@ -316,6 +316,7 @@ export class Session {
     if (op.op) {
       op.op.returnUs = r.atUs;
       if (r.response.ok) op.op.response = r.response.body as KvResponse;
+      else op.op.error = r.response.error.message;
     }
     const error = r.response.ok ? undefined : r.response.error.message;
     this.metrics.recordOp(op.kind, r.atUs - op.sentUs, r.response.ok, error);

@@ -31,11 +31,20 @@ const AXIS_H = 22;
 const PAD_R = 10;
 /** About how wide one character of a bar's label is, in pixels. */
 const CHAR_W = 6.4;
+/** Above this many calls on screen, bars are drawn as a few paths rather than one control each. */
+const MAX_BUTTONS = 300;
 
 type Check =
   | { status: 'idle' }
   | { status: 'checking' }
-  | { status: 'done'; result: CheckResult; ops: Operation[]; atUs: number };
+  | {
+      status: 'done';
+      result: CheckResult;
+      ops: Operation[];
+      atUs: number;
+      /** The session history's length when checked. */
+      historyLength: number;
+    };
 
 export function HistoryPanel() {
   const [open, setOpen] = useState(false);
@@ -144,7 +153,7 @@ function HistoryBody() {
       setTimeout(() => {
         if (!alive.current) return;
         const result = checkHistory(ops);
-        setCheck({ status: 'done', result, ops, atUs });
+        setCheck({ status: 'done', result, ops, atUs, historyLength: session.history.length });
         if (result.verdict === 'illegal') {
           const ids = new Set(result.core);
           setPinned(
@@ -174,12 +183,9 @@ function HistoryBody() {
   };
   const jump = (us: number) => usePlayground.getState().set({ viewUs: us, playing: false });
 
-  const byId = new Map((done?.ops ?? session.history).map((o) => [o.id, o]));
   const selectedOp = selected === null ? undefined : session.history[selected];
   const violation = session.invariants.violation;
-  const stale =
-    done !== null &&
-    (done.atUs !== viewUs || done.ops.length !== historyAt(session.history, viewUs).length);
+  const stale = done !== null && (done.atUs !== viewUs || done.historyLength !== count);
 
   // the line through the linearization points of the bars on screen, in order
   let orderPath: string | null = null;
@@ -194,6 +200,85 @@ function HistoryBody() {
     }
     orderPath = pts.length > 1 ? line()(pts) : null;
   }
+
+  /** Where a bar is drawn: a call quicker than a few pixels still shows (a core call more so). */
+  const geom = (b: Bar): { x1: number; w: number; y: number } => {
+    let x1 = Math.max(LABEL_W - 2, x(b.op.callUs));
+    const x2 = Math.min(width - PAD_R + 2, x(b.endUs));
+    const minW = core?.has(b.op.id) ? 8 : 3;
+    const w = Math.max(minW, x2 - x1);
+    if (x2 - x1 < minW) x1 = (x1 + x2 - minW) / 2;
+    return { x1, w, y: rowY(b) + 2 };
+  };
+  const nameOf = (b: Bar): string => {
+    const n = order?.get(b.op.id);
+    return (
+      opAccessibleName(b.op, viewUs) +
+      (n !== undefined ? `, number ${n} in the linearization` : '') +
+      (core?.has(b.op.id) ? ', in the core that cannot be ordered' : '')
+    );
+  };
+  // Too many calls on screen to draw each as a control: one path per kind of bar, a hit area
+  // that finds the call under the pointer, and controls only for the core and the selection.
+  const dense = layout.bars.length > MAX_BUTTONS;
+  const skip = (b: Bar) => (core?.has(b.op.id) ?? false) || b.op.id === selected;
+  const barAt = (e: React.MouseEvent<SVGRectElement>): Bar | undefined => {
+    const box = e.currentTarget.ownerSVGElement!.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const row = Math.floor((e.clientY - box.top - AXIS_H) / ROW_H);
+    return layout.bars.find((b) => {
+      if (layout.lanes[b.lane]!.firstRow + b.row !== row) return false;
+      const g = geom(b);
+      return px >= g.x1 - 2 && px <= g.x1 + g.w + 2;
+    });
+  };
+  const renderBar = (b: Bar) => {
+    const inCore = core?.has(b.op.id) ?? false;
+    const { x1, w, y } = geom(b);
+    const n = order?.get(b.op.id);
+    const label = (n !== undefined ? `${n} · ` : '') + opLabel(b.op, viewUs);
+    const chars = Math.floor((w - 6) / CHAR_W);
+    const shown =
+      chars >= 4 ? (label.length > chars ? label.slice(0, chars - 1) + '…' : label) : '';
+    const name = nameOf(b);
+    const cls = [
+      'hbar',
+      b.kind,
+      b.status,
+      inCore ? 'core' : '',
+      selected === b.op.id ? 'selected' : '',
+    ].join(' ');
+    const select = () => setSelected(selected === b.op.id ? null : b.op.id);
+    return (
+      <g
+        key={b.op.id}
+        className={cls}
+        role="button"
+        tabIndex={0}
+        aria-label={name}
+        aria-pressed={selected === b.op.id}
+        data-op={b.op.id}
+        onClick={select}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            select();
+          }
+        }}
+        onMouseEnter={() => setHover(name)}
+        onFocus={() => setHover(name)}
+        onMouseLeave={() => setHover('')}
+        onBlur={() => setHover('')}
+      >
+        <rect x={x1} y={y} width={w} height={ROW_H - 4} rx={2} />
+        {shown && (
+          <text x={x1 + 4} y={y + ROW_H / 2 + 2}>
+            {shown}
+          </text>
+        )}
+      </g>
+    );
+  };
 
   const digits = span >= 5_000_000 ? 1 : span >= 500_000 ? 2 : 3;
   const ticks = x.ticks(Math.max(2, Math.floor(width / 110)));
@@ -304,62 +389,29 @@ function HistoryBody() {
             />
           )}
           <g clipPath="url(#history-clip)">
-            {layout.bars.map((b) => {
-              const inCore = core?.has(b.op.id) ?? false;
-              let x1 = Math.max(LABEL_W - 2, x(b.op.callUs));
-              const x2 = Math.min(width - PAD_R + 2, x(b.endUs));
-              // a call quicker than a few pixels still shows (a core call more so)
-              const minW = inCore ? 8 : 3;
-              const w = Math.max(minW, x2 - x1);
-              if (x2 - x1 < minW) x1 = (x1 + x2 - minW) / 2;
-              const y = rowY(b) + 2;
-              const n = order?.get(b.op.id);
-              const label = (n !== undefined ? `${n} · ` : '') + opLabel(b.op, viewUs);
-              const chars = Math.floor((w - 6) / CHAR_W);
-              const shown =
-                chars >= 4 ? (label.length > chars ? label.slice(0, chars - 1) + '…' : label) : '';
-              const name =
-                opAccessibleName(b.op, viewUs) +
-                (n !== undefined ? `, number ${n} in the linearization` : '') +
-                (inCore ? ', in the core that cannot be ordered' : '');
-              const cls = [
-                'hbar',
-                b.kind,
-                b.status,
-                inCore ? 'core' : '',
-                selected === b.op.id ? 'selected' : '',
-              ].join(' ');
-              const select = () => setSelected(selected === b.op.id ? null : b.op.id);
-              return (
-                <g
-                  key={b.op.id}
-                  className={cls}
-                  role="button"
-                  tabIndex={0}
-                  aria-label={name}
-                  aria-pressed={selected === b.op.id}
-                  data-op={b.op.id}
-                  onClick={select}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      select();
-                    }
-                  }}
-                  onMouseEnter={() => setHover(name)}
-                  onFocus={() => setHover(name)}
-                  onMouseLeave={() => setHover('')}
-                  onBlur={() => setHover('')}
-                >
-                  <rect x={x1} y={y} width={w} height={ROW_H - 4} rx={2} />
-                  {shown && (
-                    <text x={x1 + 4} y={y + ROW_H / 2 + 2}>
-                      {shown}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
+            {dense &&
+              [...groupPaths(layout.bars, geom, skip)].map(([cls, d]) => (
+                <path key={cls} className={`hbar-group ${cls}`} d={d} aria-hidden="true" />
+              ))}
+            {dense && (
+              <rect
+                className="history-hit"
+                x={LABEL_W}
+                y={AXIS_H}
+                width={Math.max(0, width - LABEL_W - PAD_R)}
+                height={layout.rows * ROW_H}
+                onClick={(e) => {
+                  const b = barAt(e);
+                  if (b) setSelected(b.op.id);
+                }}
+                onMouseMove={(e) => {
+                  const b = barAt(e);
+                  setHover(b ? nameOf(b) : '');
+                }}
+                onMouseLeave={() => setHover('')}
+              />
+            )}
+            {(dense ? layout.bars.filter(skip) : layout.bars).map(renderBar)}
             {orderPath && <path className="history-order" d={orderPath} aria-hidden="true" />}
           </g>
         </svg>
@@ -387,7 +439,7 @@ function HistoryBody() {
           </button>
         )}
       </div>
-      <Verdict check={check} stale={stale} byId={byId} select={setSelected} />
+      <Verdict check={check} stale={stale} select={setSelected} />
       {selectedOp && (
         <OpDetails op={selectedOp} atUs={viewUs} jump={jump} close={() => setSelected(null)} />
       )}
@@ -395,13 +447,28 @@ function HistoryBody() {
   );
 }
 
-function Verdict(props: {
-  check: Check;
-  stale: boolean;
-  byId: Map<number, Operation>;
-  select: (id: number) => void;
-}) {
-  const { check, stale, byId, select } = props;
+/** The bars as one SVG path per class ("write ok", "read pending", ...). */
+function groupPaths(
+  bars: readonly Bar[],
+  geom: (b: Bar) => { x1: number; w: number; y: number },
+  skip: (b: Bar) => boolean,
+): Map<string, string> {
+  const parts = new Map<string, string[]>();
+  for (const b of bars) {
+    if (skip(b)) continue;
+    const { x1, w, y } = geom(b);
+    const cls = `${b.kind} ${b.status}`;
+    let p = parts.get(cls);
+    if (!p) parts.set(cls, (p = []));
+    p.push(`M${x1.toFixed(1)} ${y}h${w.toFixed(1)}v${ROW_H - 4}h${(-w).toFixed(1)}Z`);
+  }
+  return new Map([...parts].map(([cls, p]) => [cls, p.join('')]));
+}
+
+function Verdict(props: { check: Check; stale: boolean; select: (id: number) => void }) {
+  const { check, stale, select } = props;
+  const ops = check.status === 'done' ? check.ops : null;
+  const byId = useMemo(() => new Map((ops ?? []).map((o) => [o.id, o])), [ops]);
   if (check.status === 'idle')
     return (
       <p className="hint" data-testid="history-verdict">

@@ -125,6 +125,13 @@ describe('layout', () => {
     expect(rowOf.get(4)).toEqual([1, 1]);
   });
 
+  it('puts answered calls in the top rows, calls with no answer below', () => {
+    const h = [put(0, 1000, 0), put(1, 1000, 10, 20), put(2, 1000, 30, 40)];
+    const l = layoutHistory(h, { startUs: 0, endUs: 100 }, 100);
+    const rowOf = new Map(l.bars.map((x) => [x.op.id, x.row]));
+    expect([rowOf.get(1), rowOf.get(2), rowOf.get(0)]).toEqual([0, 0, 1]);
+  });
+
   it('draws only what the window shows, unanswered calls to the view time', () => {
     const h = [put(0, 1, 0, 100), put(1, 1, 200, 300), put(2, 1002, 250), put(3, 1, 900, 950)];
     const l = layoutHistory(h, { startUs: 150, endUs: 400 }, 500);

@@ -165,7 +165,7 @@ export interface HistoryLayout {
  * The bars a window shows as of `atUs`: every call made by then that overlaps the window (calls
  * not answered by then run to `atUs`). One lane per client that has called anything by then, in
  * id order, so lanes stay put while panning; calls of one client that overlap in time (an open
- * workload's) take further rows of its lane, first fit in call order.
+ * workload's) take further rows of its lane, first fit in call order, answered calls first.
  */
 export function layoutHistory(
   history: readonly Operation[],
@@ -187,7 +187,10 @@ export function layoutHistory(
   const laneOf = new Map(ids.map((id, i) => [id, i]));
   // rowEnds[lane][row]: when the last call placed in that row ends
   const rowEnds: number[][] = ids.map(() => []);
-  visible.sort((a, b) => a.op.callUs - b.op.callUs || a.op.id - b.op.id);
+  // Answered calls first, so they take the top rows; calls with no answer (which run to the
+  // right edge, and pile up while a member is cut off) fill in below them.
+  const late = (b: Bar) => (b.status === 'pending' ? 1 : 0);
+  visible.sort((a, b) => late(a) - late(b) || a.op.callUs - b.op.callUs || a.op.id - b.op.id);
   for (const bar of visible) {
     bar.lane = laneOf.get(bar.op.clientId)!;
     const ends = rowEnds[bar.lane]!;

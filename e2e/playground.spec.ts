@@ -465,3 +465,19 @@ test('the history panel shows the calls that cannot be ordered in an unsafe run'
   await expect(page.getByTestId('sim-time')).not.toHaveText(/^4\.000 s/);
   expect(errors).toEqual([]);
 });
+
+test('the history panel says when an invariant broke, and jumps there', async ({ page }) => {
+  // Forgetting the vote on a quick restart: two leaders in one term.
+  const scenario = {
+    ...planScenario(4, { minutes: 0.5, unsafe: 'no-vote-persist' }),
+    cursorUs: 3_100_000,
+  };
+  const errors = await openPlayground(page, `/#${await encodeFragment(scenario)}`);
+  await expect(page.getByTestId('sim-time')).toHaveText(/^3\.100 s/, { timeout: 20_000 });
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const broke = page.getByTestId('history-violation');
+  await expect(broke).toContainText(/^election-safety broke at 2\.748 s/);
+  await broke.getByRole('button', { name: 'Jump to it', exact: true }).click();
+  await expect(page.getByTestId('sim-time')).toHaveText(/^2\.748 s/);
+  expect(errors).toEqual([]);
+});

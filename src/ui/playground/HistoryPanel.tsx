@@ -417,7 +417,10 @@ function HistoryBody() {
         </svg>
       </div>
       <p className="hint history-hover" aria-live="polite">
-        {hover || 'Point at or focus a call to read it; click it for the whole call.'}
+        {hover ||
+          (dense
+            ? `${layout.bars.length} calls on screen: point at one to read it, click it for the whole call; zoom in to reach each by keyboard.`
+            : 'Point at or focus a call to read it; click it for the whole call.')}
       </p>
       <div className="buttons">
         <button type="button" onClick={runCheck} disabled={check.status === 'checking'}>

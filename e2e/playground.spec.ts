@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { planScenario } from '../src/check/fuzz/plan';
 import { encodeFragment } from '../src/scenario/link-codec';
+import type { UnsafeSetting } from '../src/scenario/schema';
 
 // The playground as a new user meets it: a real cluster in real workers with IndexedDB disks.
 
@@ -435,17 +436,28 @@ test('the history panel draws each call as a bar, and the checker finds it linea
   expect(errors).toEqual([]);
 });
 
+/** Opens the link of a fuzz run (npm run fuzz's nemesis) at `cursorS`, and its History panel. */
+async function openHistoryOfFuzzRun(
+  page: Page,
+  seed: number,
+  minutes: number,
+  unsafe: UnsafeSetting,
+  cursorS: number,
+) {
+  const scenario = { ...planScenario(seed, { minutes, unsafe }), cursorUs: cursorS * 1e6 };
+  const errors = await openPlayground(page, `/#${await encodeFragment(scenario)}`);
+  await expect(page.getByTestId('sim-time')).toHaveText(new RegExp(`^${cursorS.toFixed(3)} s`), {
+    timeout: 20_000,
+  });
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  return errors;
+}
+
 test('the history panel shows the calls that cannot be ordered in an unsafe run', async ({
   page,
 }) => {
   // Serving reads from the local store (unsafe) under partitions: stale reads, a broken history.
-  const scenario = {
-    ...planScenario(1, { minutes: 1, unsafe: 'local-reads' }),
-    cursorUs: 4_000_000,
-  };
-  const errors = await openPlayground(page, `/#${await encodeFragment(scenario)}`);
-  await expect(page.getByTestId('sim-time')).toHaveText(/^4\.000 s/, { timeout: 20_000 });
-  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const errors = await openHistoryOfFuzzRun(page, 1, 1, 'local-reads', 4);
   await expect(page.getByTestId('history-chart').getByRole('button').first()).toBeVisible();
   await page.getByRole('button', { name: 'Check history', exact: true }).click();
   await expect(page.getByTestId('history-verdict')).toHaveText('not linearizable', {
@@ -468,13 +480,7 @@ test('the history panel shows the calls that cannot be ordered in an unsafe run'
 
 test('the history panel says when an invariant broke, and jumps there', async ({ page }) => {
   // Forgetting the vote on a quick restart: two leaders in one term.
-  const scenario = {
-    ...planScenario(4, { minutes: 0.5, unsafe: 'no-vote-persist' }),
-    cursorUs: 3_100_000,
-  };
-  const errors = await openPlayground(page, `/#${await encodeFragment(scenario)}`);
-  await expect(page.getByTestId('sim-time')).toHaveText(/^3\.100 s/, { timeout: 20_000 });
-  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const errors = await openHistoryOfFuzzRun(page, 4, 0.5, 'no-vote-persist', 3.1);
   const broke = page.getByTestId('history-violation');
   await expect(broke).toContainText(/^election-safety broke at 2\.748 s/);
   await broke.getByRole('button', { name: 'Jump to it', exact: true }).click();

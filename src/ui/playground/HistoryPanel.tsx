@@ -151,7 +151,8 @@ function HistoryBody() {
     // After a frame, so "checking…" is on screen while the search runs.
     requestAnimationFrame(() =>
       setTimeout(() => {
-        if (!alive.current) return;
+        // gone, or another run opened meanwhile: the answer is no one's
+        if (!alive.current || usePlayground.getState().session !== session) return;
         const result = checkHistory(ops);
         setCheck({ status: 'done', result, ops, atUs, historyLength: session.history.length });
         if (result.verdict === 'illegal') {

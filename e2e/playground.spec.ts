@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { planScenario } from '../src/check/fuzz/plan';
 import { encodeFragment } from '../src/scenario/link-codec';
+import type { UnsafeSetting } from '../src/scenario/schema';
 
 // The playground as a new user meets it: a real cluster in real workers with IndexedDB disks.
 
@@ -393,6 +394,98 @@ test('shift-click nodes into a group and partition it from the rest', async ({ p
     'aria-label',
     'link n2 to n3, connected',
   );
+});
+
+test('the history panel draws each call as a bar, and the checker finds it linearizable', async ({
+  page,
+}) => {
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const answer = page.getByTestId('client-answer');
+  for (const [key, value] of [
+    ['a', 'one'],
+    ['b', '<i>two</i>'],
+  ]) {
+    await page.getByRole('textbox', { name: 'Key' }).fill(key!);
+    await page.getByRole('textbox', { name: 'Value' }).fill(value!);
+    await page.getByRole('button', { name: 'Put', exact: true }).click();
+    await expect(answer).toHaveText(/put ok/, { timeout: 10_000 });
+    await page.getByRole('button', { name: 'Get', exact: true }).click();
+    await expect(answer).toHaveText(new RegExp(`^${key} = `), { timeout: 10_000 });
+  }
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const chart = page.getByTestId('history-chart');
+  await expect(
+    chart.getByRole('button', { name: /^put a=one by client bar, .*, ok$/ }),
+  ).toHaveCount(1);
+  await expect(chart.getByRole('button', { name: /^get b by client bar, .*, ok$/ })).toHaveCount(1);
+  await expect(chart.getByRole('button')).toHaveCount(4);
+  await page.getByRole('button', { name: 'Check history', exact: true }).click();
+  await expect(page.getByTestId('history-verdict')).toHaveText(
+    'linearizable: 4 operations ordered',
+  );
+  // the order is on the bars; a bar opens the whole call, keys and values as text
+  const put = chart.getByRole('button', { name: /^put b=<i>two<\/i> by client bar/ });
+  await expect(put).toHaveAccessibleName(/number 3 in the linearization$/);
+  await page.getByRole('button', { name: 'Fit all', exact: true }).click();
+  await put.click();
+  await expect(page.getByTestId('history-op')).toContainText('"value": "<i>two</i>"');
+  expect(await page.locator('.history-op i').count()).toBe(0);
+  await page.screenshot({ path: 'test-results/screenshots/history-ok.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+/** Opens the link of a fuzz run (npm run fuzz's nemesis) at `cursorS`, and its History panel. */
+async function openHistoryOfFuzzRun(
+  page: Page,
+  seed: number,
+  minutes: number,
+  unsafe: UnsafeSetting,
+  cursorS: number,
+) {
+  const scenario = { ...planScenario(seed, { minutes, unsafe }), cursorUs: cursorS * 1e6 };
+  const errors = await openPlayground(page, `/#${await encodeFragment(scenario)}`);
+  await expect(page.getByTestId('sim-time')).toHaveText(new RegExp(`^${cursorS.toFixed(3)} s`), {
+    timeout: 20_000,
+  });
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  return errors;
+}
+
+test('the history panel shows the calls that cannot be ordered in an unsafe run', async ({
+  page,
+}) => {
+  // Serving reads from the local store (unsafe) under partitions: stale reads, a broken history.
+  const errors = await openHistoryOfFuzzRun(page, 1, 1, 'local-reads', 4);
+  await expect(page.getByTestId('history-chart').getByRole('button').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Check history', exact: true }).click();
+  await expect(page.getByTestId('history-verdict')).toHaveText('not linearizable', {
+    timeout: 10_000,
+  });
+  const core = page
+    .getByTestId('history-chart')
+    .getByRole('button', { name: /in the core that cannot be ordered$/ });
+  await expect(core).toHaveCount(2);
+  await expect(page.getByTestId('history-core').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByText(/^State before \(revision \d+\)$/)).toBeVisible();
+  await page.getByTestId('history-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/history-illegal.png', fullPage: true });
+  // a core call's details, and a jump to its answer
+  await core.first().click();
+  await page.getByRole('button', { name: 'Jump to its answer', exact: true }).click();
+  await expect(page.getByTestId('sim-time')).not.toHaveText(/^4\.000 s/);
+  expect(errors).toEqual([]);
+});
+
+test('the history panel says when an invariant broke, and jumps there', async ({ page }) => {
+  // Forgetting the vote on a quick restart: two leaders in one term.
+  const errors = await openHistoryOfFuzzRun(page, 4, 0.5, 'no-vote-persist', 3.1);
+  const broke = page.getByTestId('history-violation');
+  await expect(broke).toContainText(/^election-safety broke at 2\.748 s/);
+  await broke.getByRole('button', { name: 'Jump to it', exact: true }).click();
+  await expect(page.getByTestId('sim-time')).toHaveText(/^2\.748 s/);
+  expect(errors).toEqual([]);
 });
 
 test('an unsafe run stops at the step that broke a safety property, and says which', async ({

@@ -18,4 +18,6 @@ export interface Operation {
   request: KvRequest;
   /** The successful answer's body; undefined when the call failed or never returned. */
   response?: KvResponse;
+  /** Why the call failed, when it returned an error (for people; the checker ignores it). */
+  error?: string;
 }

@@ -46,8 +46,6 @@ const KV_METHODS: ReadonlySet<string> = new Set(['range', 'put', 'deleteRange', 
 
 /** One key-value call as a client saw it (the linearizability checker's input). */
 export interface HistoryOp extends Operation {
-  /** A failed call's error. */
-  error?: string;
   /** Set when the error says the call certainly never reached the log (src/server/errors.ts). */
   definite?: boolean;
 }

@@ -4,6 +4,7 @@ import { WorkerHost } from '../../host/worker-host';
 import type { NodeInspection } from '../../server/inspect';
 import type { Session } from '../../sim/session';
 import { usePlayground } from './store';
+import { TableHead } from './TableHead';
 
 /** How often the details refresh while the run moves. */
 const REFRESH_MS = 300;
@@ -65,15 +66,7 @@ export function NodeDetails({ id, down }: { id: number; down: boolean }) {
         <>
           <h3>Followers, as this leader sees them</h3>
           <table className="progress" data-testid="progress">
-            <thead>
-              <tr>
-                <th scope="col">node</th>
-                <th scope="col">match</th>
-                <th scope="col">next</th>
-                <th scope="col">state</th>
-                <th scope="col">inflight</th>
-              </tr>
-            </thead>
+            <TableHead cols={['node', 'match', 'next', 'state', 'inflight']} />
             <tbody>
               {d.progress.map((p) => (
                 <tr key={p.id}>
@@ -132,14 +125,7 @@ export function NodeDetails({ id, down }: { id: number; down: boolean }) {
         <p className="hint">No keys yet.</p>
       ) : (
         <table className="kvs">
-          <thead>
-            <tr>
-              <th scope="col">key</th>
-              <th scope="col">value</th>
-              <th scope="col">mod rev</th>
-              <th scope="col">ver</th>
-            </tr>
-          </thead>
+          <TableHead cols={['key', 'value', 'mod rev', 'ver']} />
           <tbody>
             {d.kvs.map((kv) => (
               <tr key={kv.key}>

@@ -3,6 +3,7 @@ import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
+import { HistoryPanel } from './HistoryPanel';
 import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
@@ -91,6 +92,7 @@ export function Playground() {
           <Presets />
           <Controls />
           <EventFeed />
+          <HistoryPanel />
         </div>
         <aside className="side">
           <RunInfo />

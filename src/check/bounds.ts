@@ -1,0 +1,283 @@
+// What answers show of each key's history across the gaps (revisions no answered call made),
+// for the search to rule out, at the gap itself, a write that later answers would refute.
+//
+// A key-value shown with create_revision c, mod_revision m and version v, the key's state still
+// at revision `at` (responses.ts, shownKvsAt), holds in every order that gives the answers: the
+// key was put at c and at m, alive throughout, put exactly v times in [c, m], and not changed
+// in (m, at]; and, created at c, it was not alive at c - 1. So the write chosen for a gap r
+// must leave the key
+// - unchanged (`still`) when r is in (m, at];
+// - alive with create_revision c and a version from which the puts in (r, m] can reach v
+//   (`alive`, [lo, hi]) when r is in [c, m): the answered writes there that put it (their
+//   answers tell), the gaps whose shown key-values include it (certain puts), and at most one
+//   put each from the other gaps whose candidates can put it;
+// - not alive (`dead`) when r < c and no revision in (r, c - 1] can delete it (no answered
+//   write there names it in a delete or txn, no later gap's candidates can delete it).
+// A gap's candidates here are the unanswered writes called early enough that can write all the
+// gap's shown key-values (and are not kept for another gap). Every bound is a consequence of
+// the answers, so ruling out a write that breaks one loses no order: never a false 'illegal',
+// and 'ok' still needs every answer confirmed by the model. Only the nearest key-value on
+// either side of a gap is used. Free writes of the core search (core.ts) set versions as they
+// like, so that search does without bounds.
+import type { KeyRange } from '../mvcc/bytes';
+import { inKeyRange, toKeyRange } from '../mvcc/bytes';
+import type { RequestOp, TxnRequest } from '../mvcc/types';
+import type { KvRequest, Operation } from './history';
+import type { KvModel } from './kv-model';
+import { answeredPuts, kvKey, mayHaveWritten, requestRanges, shownKvsAt } from './responses';
+import type { Evidence } from './search';
+
+/**
+ * What the write chosen for a gap must leave of one key: `still`, the key unchanged at the gap;
+ * `dead`, the key not alive after it; `alive`, alive after it with this create_revision and a
+ * version in [lo, hi].
+ */
+export type KeyBound =
+  | { readonly skey: string; readonly kind: 'still' }
+  | { readonly skey: string; readonly kind: 'dead' }
+  | {
+      readonly skey: string;
+      readonly kind: 'alive';
+      readonly create: number;
+      readonly lo: number;
+      readonly hi: number;
+      /** The last gap that can give one of the hi - version puts still to come (0: none). */
+      readonly due: number;
+    }
+  /** If alive after the gap, some gap up to `by` must delete it (none in between can else). */
+  | { readonly skey: string; readonly kind: 'dies'; readonly by: number };
+
+export interface GapBounds {
+  readonly byGap: ReadonlyMap<number, readonly KeyBound[]>;
+  /**
+   * capUpTo[r]: how many of the puts and deletes the bounds ask for the gaps up to r can give
+   * between them, at most (each gap: the most shown keys one of its candidates can write
+   * besides those its own shown key-values name).
+   */
+  readonly capUpTo: Int32Array;
+}
+
+/** The first i in [0, n) where `before(i)` fails (it holds on a prefix), n where it never does. */
+function firstNot(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted `list` are at most `x`. */
+const countUpTo = (list: readonly number[], x: number): number =>
+  firstNot(list.length, (i) => (list[i] as number) <= x);
+
+/** The keys a request can put and the ranges it can delete, in any branch. */
+function requestWrites(req: KvRequest): { puts: string[]; dels: KeyRange[] } {
+  const puts: string[] = [];
+  const dels: KeyRange[] = [];
+  const ops = (list: readonly RequestOp[] | undefined): void => {
+    for (const op of list ?? []) {
+      if ('request_put' in op) puts.push(toKeyRange(op.request_put.key, undefined).key);
+      else if ('request_delete_range' in op) {
+        const d = op.request_delete_range;
+        dels.push(toKeyRange(d.key, d.range_end));
+      } else if ('request_txn' in op) txn(op.request_txn);
+    }
+  };
+  const txn = (t: TxnRequest): void => {
+    ops(t.success);
+    ops(t.failure);
+  };
+  if (req.method === 'put') puts.push(toKeyRange(req.body.key, undefined).key);
+  else if (req.method === 'deleteRange') dels.push(toKeyRange(req.body.key, req.body.range_end));
+  else if (req.method === 'txn') txn(req.body);
+  return { puts, dels };
+}
+
+export interface BoundsInput {
+  readonly answered: readonly { readonly op: Operation }[];
+  readonly writer: readonly (Operation | undefined)[];
+  readonly maxRev: number;
+  readonly pending: readonly Operation[];
+  readonly latestCall: readonly number[];
+  readonly evidence: ReadonlyMap<number, readonly Evidence[]>;
+  readonly pinned: ReadonlyMap<number, number>;
+}
+
+/** For every gap, what the write chosen for it must leave of the keys answers show. */
+export function keyBounds(p: BoundsInput): GapBounds {
+  const { writer, maxRev } = p;
+  const byGap = new Map<number, KeyBound[]>();
+  const capUpTo = new Int32Array(maxRev + 2);
+  const gaps: number[] = [];
+  for (let r = 2; r <= maxRev; r++) if (!writer[r]) gaps.push(r);
+
+  // per key: the shown key-values (one of each c, m, v, with the latest `at`)
+  const shown = new Map<string, Map<string, { c: number; m: number; v: number; at: number }>>();
+  for (const { op } of p.answered) {
+    for (const { kv, at } of shownKvsAt(op.request, op.response!)) {
+      const c = kv.create_revision;
+      const m = kv.mod_revision;
+      if (m < 2 || m > maxRev || c < 2 || c > m || kv.version < 1) continue;
+      const skey = kvKey(kv);
+      let byKv = shown.get(skey);
+      if (!byKv) shown.set(skey, (byKv = new Map()));
+      const id = `${c}.${m}.${kv.version}`;
+      const last = Math.min(at, maxRev);
+      const old = byKv.get(id);
+      if (!old) byKv.set(id, { c, m, v: kv.version, at: last });
+      else old.at = Math.max(old.at, last);
+    }
+  }
+  if (shown.size === 0 || gaps.length === 0) return { byGap, capUpTo };
+  const created = new Map<number, Set<string>>();
+  for (const [skey, byKv] of shown) {
+    for (const { c } of byKv.values()) {
+      if (writer[c]) continue;
+      let set = created.get(c);
+      if (!set) created.set(c, (set = new Set()));
+      set.add(skey);
+    }
+  }
+  const shownKeys = [...shown.keys()].sort();
+
+  // the revisions at which each key was certainly put: by answered writes, and gaps that show it
+  const surePuts = new Map<string, number[]>();
+  const sure = (skey: string, r: number): void => {
+    let list = surePuts.get(skey);
+    if (!list) surePuts.set(skey, (list = []));
+    list.push(r);
+  };
+  // what each gap's candidates can do: put which keys, delete which ranges; how many shown keys
+  // one of them can change
+  const gapPuts = new Map<number, Set<string>>();
+  const gapDels = new Map<number, KeyRange[]>();
+  const writes = p.pending.map((op) => requestWrites(op.request));
+  const reach = p.pending.map((_, i) => {
+    const w = writes[i] as { puts: string[]; dels: KeyRange[] };
+    const keys = new Set(w.puts.filter((k) => shown.has(k)));
+    for (const d of w.dels) {
+      const from = firstNot(shownKeys.length, (j) => (shownKeys[j] as string) < d.key);
+      for (let j = from; j < shownKeys.length; j++) {
+        const k = shownKeys[j] as string;
+        if (!inKeyRange(d, k)) break;
+        keys.add(k);
+      }
+    }
+    return keys.size;
+  });
+  for (let r = 2; r <= maxRev; r++) {
+    capUpTo[r] = capUpTo[r - 1] as number;
+    const w = writer[r];
+    if (w) {
+      for (const skey of answeredPuts(w.request, w.response!)) sure(skey, r);
+      continue;
+    }
+    const ev = p.evidence.get(r) ?? [];
+    // shown written at r, or shown created at r: the write chosen for r put them
+    const made = new Set(ev.map((e) => e.skey));
+    for (const k of created.get(r) ?? []) made.add(k);
+    for (const k of made) sure(k, r);
+    const puts = new Set<string>();
+    const dels: KeyRange[] = [];
+    let cap = 0;
+    p.pending.forEach((op, i) => {
+      if (op.callUs > (p.latestCall[r] as number) || (p.pinned.get(i) ?? r) !== r) return;
+      if (!ev.every((e) => mayHaveWritten(op.request, e.kv))) return;
+      const x = writes[i] as { puts: string[]; dels: KeyRange[] };
+      for (const k of made) if (!x.puts.includes(k)) return;
+      for (const k of x.puts) if (!made.has(k)) puts.add(k);
+      dels.push(...x.dels);
+      cap = Math.max(cap, (reach[i] as number) - made.size);
+    });
+    gapPuts.set(r, puts);
+    gapDels.set(r, dels);
+    capUpTo[r] = (capUpTo[r] as number) + cap;
+  }
+  capUpTo[maxRev + 1] = capUpTo[maxRev] as number;
+
+  const add = (r: number, b: KeyBound): void => {
+    let list = byGap.get(r);
+    if (!list) byGap.set(r, (list = []));
+    list.push(b);
+  };
+  const mayDelete = (w: Operation, skey: string): boolean =>
+    w.request.method !== 'put' && requestRanges(w.request).some((x) => inKeyRange(x, skey));
+  for (const [skey, byKv] of shown) {
+    const kvs = [...byKv.values()].sort((a, b) => a.m - b.m);
+    const ms = kvs.map((k) => k.m);
+    const seenTo: number[] = []; // seenTo[i]: the latest `at` of kvs[0..i]
+    kvs.forEach((k, i) => seenTo.push(Math.max(k.at, i > 0 ? (seenTo[i - 1] as number) : 0)));
+    const puts = surePuts.get(skey) ?? [];
+    // gaps whose candidates can put the key without it being certain
+    const mayPut = gaps.filter((g) => (gapPuts.get(g) as Set<string>).has(skey));
+    for (const r of gaps) {
+      const i = countUpTo(ms, r); // kvs[i]: the nearest shown with mod_revision above r
+      if (i > 0 && (seenTo[i - 1] as number) >= r && (ms[i - 1] as number) < r) {
+        add(r, { skey, kind: 'still' });
+      } else if (i < kvs.length && (kvs[i] as { c: number }).c <= r) {
+        const k = kvs[i] as { c: number; m: number; v: number };
+        const hi = k.v - (countUpTo(puts, k.m) - countUpTo(puts, r));
+        const before = countUpTo(mayPut, k.m - 1);
+        const lo = hi - (before - countUpTo(mayPut, r));
+        const due = before > 0 ? (mayPut[before - 1] as number) : 0;
+        add(r, { skey, kind: 'alive', create: k.c, lo: Math.max(lo, 1), hi, due });
+      }
+    }
+    // created at c: not alive at c - 1. Back from c - 1 to the first gap that can delete it,
+    // every gap leaves it dead; before that, back to an answered write that can delete it, a
+    // gap leaving it alive leaves the deleting to the gaps up to that first one.
+    for (const c of new Set(kvs.map((k) => k.c))) {
+      let by = 0;
+      for (let r = c - 1; r >= 2; r--) {
+        const w = writer[r];
+        if (w) {
+          if (mayDelete(w, skey)) break;
+        } else if (by > 0) {
+          add(r, { skey, kind: 'dies', by });
+        } else {
+          add(r, { skey, kind: 'dead' });
+          if ((gapDels.get(r) as KeyRange[]).some((x) => inKeyRange(x, skey))) by = r;
+        }
+      }
+    }
+  }
+  return { byGap, capUpTo };
+}
+
+/**
+ * Whether the model, just after the write chosen for gap r, leaves what the bounds ask: each
+ * key as its bound says, and the puts and deletes still owed no more than the gaps up to when
+ * they are due can give (Hall's condition over the deadlines, every gap counted at its capacity).
+ */
+export function fitsBounds(model: KvModel, r: number, gb: GapBounds): boolean {
+  const list = gb.byGap.get(r);
+  if (!list) return true;
+  const owed: { due: number; n: number }[] = [];
+  for (const b of list) {
+    if (b.kind === 'still') {
+      if (model.changedAt(b.skey, r)) return false;
+      continue;
+    }
+    const s = model.aliveAt(b.skey, r);
+    if (b.kind === 'dead') {
+      if (s) return false;
+    } else if (b.kind === 'dies') {
+      if (s) owed.push({ due: b.by, n: 1 });
+    } else {
+      if (!s || s.create !== b.create || s.version < b.lo || s.version > b.hi) return false;
+      if (s.version < b.hi) owed.push({ due: b.due, n: b.hi - s.version });
+    }
+  }
+  if (owed.length === 0) return true;
+  owed.sort((a, b) => a.due - b.due);
+  const base = gb.capUpTo[r] as number;
+  let sum = 0;
+  for (const o of owed) {
+    sum += o.n;
+    if (sum > (gb.capUpTo[o.due] as number) - base) return false;
+  }
+  return true;
+}

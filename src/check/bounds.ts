@@ -4,15 +4,24 @@
 // A key-value shown with create_revision c, mod_revision m and version v, the key's state still
 // at revision `at` (responses.ts, shownKvsAt), holds in every order that gives the answers: the
 // key was put at c and at m, alive throughout, put exactly v times in [c, m], and not changed
-// in (m, at]; and, created at c, it was not alive at c - 1. So the write chosen for a gap r
-// must leave the key
+// in (m, at]; and, created at c, it was not alive at c - 1. A range whose answer lists every
+// live key of its range (no limit cut, no filters) shows the keys it does not list not alive
+// at its read revision. So the write chosen for a gap r must leave a key
 // - unchanged (`still`) when r is in (m, at];
 // - alive with create_revision c and a version from which the puts in (r, m] can reach v
 //   (`alive`, [lo, hi]) when r is in [c, m): the answered writes there that put it (their
-//   answers tell), the gaps whose shown key-values include it (certain puts), and at most one
-//   put each from the other gaps whose candidates can put it;
-// - not alive (`dead`) when r < c and no revision in (r, c - 1] can delete it (no answered
-//   write there names it in a delete or txn, no later gap's candidates can delete it).
+//   answers tell), the gaps that certainly put it (they show it written or created there),
+//   and at most one put each from the other gaps whose candidates can put it;
+// - not alive (`dead`) when it is not alive at some D >= r and no revision in (r, D] can
+//   delete it: no answered write there names it in a delete or txn, no gap there has a
+//   candidate that can delete it (the last gap that can is `dead` too); below that gap, back to
+//   an answered write that can delete it, a gap that leaves it alive owes a delete by then
+//   (`dies`).
+// And what is owed must be payable: each key's puts still to come before m, and each delete
+// owed, need that many unused unanswered writes that can give them, called early enough; all
+// of them together no more than the gaps up to their deadlines can give (Hall's condition over
+// deadlines, each gap counted at the most keys one of its candidates can change besides those
+// it must).
 // A gap's candidates here are the unanswered writes called early enough that can write all the
 // gap's shown key-values (and are not kept for another gap). Every bound is a consequence of
 // the answers, so ruling out a write that breaks one loses no order: never a false 'illegal',
@@ -22,7 +31,7 @@
 import type { KeyRange } from '../mvcc/bytes';
 import { inKeyRange, toKeyRange } from '../mvcc/bytes';
 import type { RequestOp, TxnRequest } from '../mvcc/types';
-import type { KvRequest, Operation } from './history';
+import type { KvRequest, KvResponse, Operation } from './history';
 import type { KvModel } from './kv-model';
 import { answeredPuts, kvKey, mayHaveWritten, requestRanges, shownKvsAt } from './responses';
 import type { Evidence } from './search';
@@ -55,6 +64,11 @@ export interface GapBounds {
    * besides those its own shown key-values name).
    */
   readonly capUpTo: Int32Array;
+  /** By key: the unanswered writes (indexes, by call) that can put it, and that can delete it. */
+  readonly putters: ReadonlyMap<string, readonly number[]>;
+  readonly deleters: ReadonlyMap<string, readonly number[]>;
+  /** qualified[r]: how many unanswered writes (by call) were called early enough for gap r. */
+  readonly qualified: Int32Array;
 }
 
 /** The first i in [0, n) where `before(i)` fails (it holds on a prefix), n where it never does. */
@@ -96,6 +110,27 @@ function requestWrites(req: KvRequest): { puts: string[]; dels: KeyRange[] } {
   return { puts, dels };
 }
 
+/**
+ * For a range whose answer lists every live key of its range (no count_only, no filters, not
+ * cut short by a limit): the range, its read revision and the keys listed.
+ */
+function listsAll(
+  req: KvRequest,
+  resp: KvResponse,
+): { range: KeyRange; at: number; listed: Set<string> } | undefined {
+  if (req.method !== 'range' || !('kvs' in resp)) return undefined;
+  const b = req.body;
+  if (b.count_only || b.min_mod_revision || b.max_mod_revision) return undefined;
+  if (b.min_create_revision || b.max_create_revision) return undefined;
+  if (resp.more || resp.kvs.length !== resp.count) return undefined;
+  const past = b.revision ?? 0;
+  return {
+    range: toKeyRange(b.key, b.range_end),
+    at: past > 0 ? past : resp.header.revision,
+    listed: new Set(resp.kvs.map(kvKey)),
+  };
+}
+
 export interface BoundsInput {
   readonly answered: readonly { readonly op: Operation }[];
   readonly writer: readonly (Operation | undefined)[];
@@ -111,6 +146,10 @@ export function keyBounds(p: BoundsInput): GapBounds {
   const { writer, maxRev } = p;
   const byGap = new Map<number, KeyBound[]>();
   const capUpTo = new Int32Array(maxRev + 2);
+  const putters = new Map<string, number[]>();
+  const deleters = new Map<string, number[]>();
+  const qualified = new Int32Array(maxRev + 2);
+  const none = (): GapBounds => ({ byGap, capUpTo, putters, deleters, qualified });
   const gaps: number[] = [];
   for (let r = 2; r <= maxRev; r++) if (!writer[r]) gaps.push(r);
 
@@ -131,7 +170,37 @@ export function keyBounds(p: BoundsInput): GapBounds {
       else old.at = Math.max(old.at, last);
     }
   }
-  if (shown.size === 0 || gaps.length === 0) return { byGap, capUpTo };
+  if (gaps.length === 0) return none();
+  const writes = p.pending.map((op) => requestWrites(op.request));
+  // the keys bounds can speak of: those answers show, and those unanswered writes can put
+  const tracked = new Set(shown.keys());
+  for (const w of writes) for (const k of w.puts) tracked.add(k);
+  const keys = [...tracked].sort();
+  /** The tracked keys in a range, in order. */
+  const keysIn = (x: KeyRange): string[] => {
+    const out: string[] = [];
+    for (let j = firstNot(keys.length, (i) => (keys[i] as string) < x.key); j < keys.length; j++) {
+      const k = keys[j] as string;
+      if (!inKeyRange(x, k)) break;
+      out.push(k);
+    }
+    return out;
+  };
+  // revisions at which a key was not alive: the one before it was created, and the read
+  // revision of a range that lists every live key of its range and not this one
+  const dead = new Map<string, Set<number>>();
+  const deadAt = (skey: string, d: number): void => {
+    if (d < 2 || d > maxRev) return;
+    let set = dead.get(skey);
+    if (!set) dead.set(skey, (set = new Set()));
+    set.add(d);
+  };
+  for (const [skey, byKv] of shown) for (const { c } of byKv.values()) deadAt(skey, c - 1);
+  for (const { op } of p.answered) {
+    const all = listsAll(op.request, op.response!);
+    if (!all) continue;
+    for (const k of keysIn(all.range)) if (!all.listed.has(k)) deadAt(k, all.at);
+  }
   const created = new Map<number, Set<string>>();
   for (const [skey, byKv] of shown) {
     for (const { c } of byKv.values()) {
@@ -141,7 +210,6 @@ export function keyBounds(p: BoundsInput): GapBounds {
       set.add(skey);
     }
   }
-  const shownKeys = [...shown.keys()].sort();
 
   // the revisions at which each key was certainly put: by answered writes, and gaps that show it
   const surePuts = new Map<string, number[]>();
@@ -153,21 +221,36 @@ export function keyBounds(p: BoundsInput): GapBounds {
   // what each gap's candidates can do: put which keys, delete which ranges; how many shown keys
   // one of them can change
   const gapPuts = new Map<number, Set<string>>();
-  const gapDels = new Map<number, KeyRange[]>();
-  const writes = p.pending.map((op) => requestWrites(op.request));
+  const delGaps = new Map<string, number[]>(); // by key: the gaps whose candidates can delete it
+  const listed = (by: Map<string, number[]>, skey: string, i: number): void => {
+    let list = by.get(skey);
+    if (!list) by.set(skey, (list = []));
+    if (list[list.length - 1] !== i) list.push(i);
+  };
   const reach = p.pending.map((_, i) => {
     const w = writes[i] as { puts: string[]; dels: KeyRange[] };
-    const keys = new Set(w.puts.filter((k) => shown.has(k)));
+    const changes = new Set<string>();
+    for (const k of w.puts) {
+      changes.add(k);
+      listed(putters, k, i);
+    }
     for (const d of w.dels) {
-      const from = firstNot(shownKeys.length, (j) => (shownKeys[j] as string) < d.key);
-      for (let j = from; j < shownKeys.length; j++) {
-        const k = shownKeys[j] as string;
-        if (!inKeyRange(d, k)) break;
-        keys.add(k);
+      for (const k of keysIn(d)) {
+        changes.add(k);
+        listed(deleters, k, i);
       }
     }
-    return keys.size;
+    return changes.size;
   });
+  let n = 0;
+  for (let r = 2; r <= maxRev; r++) {
+    while (
+      n < p.pending.length &&
+      (p.pending[n] as Operation).callUs <= (p.latestCall[r] as number)
+    )
+      n++;
+    qualified[r] = n;
+  }
   for (let r = 2; r <= maxRev; r++) {
     capUpTo[r] = capUpTo[r - 1] as number;
     const w = writer[r];
@@ -193,7 +276,13 @@ export function keyBounds(p: BoundsInput): GapBounds {
       cap = Math.max(cap, (reach[i] as number) - made.size);
     });
     gapPuts.set(r, puts);
-    gapDels.set(r, dels);
+    const seen = new Set<string>();
+    for (const d of dels) {
+      const id = `${d.key}\u0000${d.end ?? '-'}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const k of keysIn(d)) listed(delGaps, k, r);
+    }
     capUpTo[r] = (capUpTo[r] as number) + cap;
   }
   capUpTo[maxRev + 1] = capUpTo[maxRev] as number;
@@ -203,8 +292,32 @@ export function keyBounds(p: BoundsInput): GapBounds {
     if (!list) byGap.set(r, (list = []));
     list.push(b);
   };
-  const mayDelete = (w: Operation, skey: string): boolean =>
-    w.request.method !== 'put' && requestRanges(w.request).some((x) => inKeyRange(x, skey));
+  // by key: the answered writes (not plain puts) that name it, so may have deleted it
+  const ansDels = new Map<string, number[]>();
+  for (let r = 2; r <= maxRev; r++) {
+    const w = writer[r];
+    if (!w || w.request.method === 'put') continue;
+    for (const x of requestRanges(w.request)) for (const k of keysIn(x)) listed(ansDels, k, r);
+  }
+  // Not alive at D (created at D + 1, or a range at D does not list it). For a gap g below the
+  // nearest such D with no answered write in (g, D] that can delete it: if no gap in [g, D]
+  // can delete it, or g is the last that can, g leaves it dead; else g may leave it alive,
+  // owing a delete by the last gap in (g, D] that can.
+  const sweepDead = (skey: string, points: Set<number> | undefined): void => {
+    if (!points) return;
+    const ds = [...points].sort((a, b) => a - b);
+    const answers = ansDels.get(skey) ?? [];
+    const deleting = delGaps.get(skey) ?? [];
+    for (const g of gaps) {
+      const d = ds[firstNot(ds.length, (i) => (ds[i] as number) < g)];
+      if (d === undefined) break;
+      const a = answers[countUpTo(answers, g)];
+      if (a !== undefined && a <= d) continue;
+      const f = countUpTo(deleting, d);
+      const by = f > 0 ? (deleting[f - 1] as number) : 0;
+      add(g, by > g ? { skey, kind: 'dies', by } : { skey, kind: 'dead' });
+    }
+  };
   for (const [skey, byKv] of shown) {
     const kvs = [...byKv.values()].sort((a, b) => a.m - b.m);
     const ms = kvs.map((k) => k.m);
@@ -226,25 +339,10 @@ export function keyBounds(p: BoundsInput): GapBounds {
         add(r, { skey, kind: 'alive', create: k.c, lo: Math.max(lo, 1), hi, due });
       }
     }
-    // created at c: not alive at c - 1. Back from c - 1 to the first gap that can delete it,
-    // every gap leaves it dead; before that, back to an answered write that can delete it, a
-    // gap leaving it alive leaves the deleting to the gaps up to that first one.
-    for (const c of new Set(kvs.map((k) => k.c))) {
-      let by = 0;
-      for (let r = c - 1; r >= 2; r--) {
-        const w = writer[r];
-        if (w) {
-          if (mayDelete(w, skey)) break;
-        } else if (by > 0) {
-          add(r, { skey, kind: 'dies', by });
-        } else {
-          add(r, { skey, kind: 'dead' });
-          if ((gapDels.get(r) as KeyRange[]).some((x) => inKeyRange(x, skey))) by = r;
-        }
-      }
-    }
+    sweepDead(skey, dead.get(skey));
   }
-  return { byGap, capUpTo };
+  for (const [skey, points] of dead) if (!shown.has(skey)) sweepDead(skey, points);
+  return none();
 }
 
 /**
@@ -252,10 +350,24 @@ export function keyBounds(p: BoundsInput): GapBounds {
  * key as its bound says, and the puts and deletes still owed no more than the gaps up to when
  * they are due can give (Hall's condition over the deadlines, every gap counted at its capacity).
  */
-export function fitsBounds(model: KvModel, r: number, gb: GapBounds): boolean {
+export function fitsBounds(model: KvModel, r: number, gb: GapBounds, used: Uint8Array): boolean {
   const list = gb.byGap.get(r);
   if (!list) return true;
   const owed: { due: number; n: number }[] = [];
+  // enough unused writes left, called early enough, that can give n of them
+  const left = (
+    by: ReadonlyMap<string, readonly number[]>,
+    skey: string,
+    due: number,
+    n: number,
+  ): boolean => {
+    const limit = gb.qualified[due] as number;
+    for (const i of by.get(skey) ?? []) {
+      if (i >= limit) break;
+      if (!used[i] && --n <= 0) return true;
+    }
+    return false;
+  };
   for (const b of list) {
     if (b.kind === 'still') {
       if (model.changedAt(b.skey, r)) return false;
@@ -265,10 +377,15 @@ export function fitsBounds(model: KvModel, r: number, gb: GapBounds): boolean {
     if (b.kind === 'dead') {
       if (s) return false;
     } else if (b.kind === 'dies') {
-      if (s) owed.push({ due: b.by, n: 1 });
+      if (!s) continue;
+      if (!left(gb.deleters, b.skey, b.by, 1)) return false;
+      owed.push({ due: b.by, n: 1 });
     } else {
       if (!s || s.create !== b.create || s.version < b.lo || s.version > b.hi) return false;
-      if (s.version < b.hi) owed.push({ due: b.due, n: b.hi - s.version });
+      const n = b.hi - s.version;
+      if (n === 0) continue;
+      if (!left(gb.putters, b.skey, b.due, n)) return false;
+      owed.push({ due: b.due, n });
     }
   }
   if (owed.length === 0) return true;

@@ -497,7 +497,7 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
         answer &&
         model.revision === f.r &&
         fitsEvidence(f.r) &&
-        (!bounds || fitsBounds(model, f.r, bounds))
+        (!bounds || fitsBounds(model, f.r, bounds, used))
       ) {
         used[c] = 1;
         f.chosen = c;

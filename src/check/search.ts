@@ -371,7 +371,12 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
   // candidates touches that is jumped over too. A gap nothing shows fails for reasons as wide as
   // its candidates: back one choice point at a time.
   const bounds = free ? undefined : p.bounds;
+  const namesOf = new Map<number, KeyRange[] | undefined>();
   const gapNames = (r: number): KeyRange[] | undefined => {
+    if (!namesOf.has(r)) namesOf.set(r, gapNamesOnce(r));
+    return namesOf.get(r);
+  };
+  const gapNamesOnce = (r: number): KeyRange[] | undefined => {
     const ev = p.evidence.get(r);
     if (!ev) return undefined;
     const names = ev.map((e) => toKeyRange(e.kv.key, undefined));
@@ -520,6 +525,22 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     return s;
   };
 
+  /** For a gap whose written key-values answers show: which pending writes can have written them. */
+  const fitsShown = new Map<number, Uint8Array>();
+  const writersOf = (r: number): Uint8Array | undefined => {
+    const ev = p.evidence.get(r);
+    if (!ev) return undefined;
+    let fits = fitsShown.get(r);
+    if (!fits) {
+      fits = new Uint8Array(p.pending.length);
+      p.pending.forEach((o, i) => {
+        (fits as Uint8Array)[i] = ev.every((e) => mayHaveWritten(o.request, e.kv)) ? 1 : 0;
+      });
+      fitsShown.set(r, fits);
+    }
+    return fits;
+  };
+
   const openGap = (r: number): boolean => {
     if (r === short) {
       gapFailure(r, true);
@@ -536,11 +557,9 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     let n = 0;
     while (n < p.pending.length && (p.pending[n] as Operation).callUs <= latest) n++;
     // where answers show what was written at r, only a write that can have written it all
-    const ev = p.evidence.get(r);
+    const fits = writersOf(r);
     for (let i = n - 1; i >= 0; i--) {
-      if (used[i] || (p.pinned.get(i) ?? r) !== r) continue;
-      const req = (p.pending[i] as Operation).request;
-      if (!ev || ev.every((e) => mayHaveWritten(req, e.kv))) cands.push(i);
+      if (!used[i] && (p.pinned.get(i) ?? r) === r && (!fits || fits[i])) cands.push(i);
     }
     const f: Frame = {
       r,

@@ -16,7 +16,7 @@
 //   delete it: no answered write there names it in a delete or txn, no gap there has a
 //   candidate that can delete it (the last gap that can is `dead` too); below that gap, back to
 //   an answered write that can delete it, a gap that leaves it alive owes a delete by then
-//   (`dies`).
+//   (`dies`), as does every gap before a certain put of the key in (r, D].
 // And what is owed must be payable: each key's puts still to come before m, and each delete
 // owed, need that many unused unanswered writes that can give them, called early enough; all
 // of them together no more than the gaps up to their deadlines can give (Hall's condition over
@@ -53,8 +53,11 @@ export type KeyBound =
       /** The last gap that can give one of the hi - version puts still to come (0: none). */
       readonly due: number;
     }
-  /** If alive after the gap, some gap up to `by` must delete it (none in between can else). */
-  | { readonly skey: string; readonly kind: 'dies'; readonly by: number };
+  /**
+   * If alive after the gap (`always`: in any case, a later certain put makes it so), some gap
+   * up to `by` must delete it (none in between can else).
+   */
+  | { readonly skey: string; readonly kind: 'dies'; readonly by: number; readonly always: boolean };
 
 export interface GapBounds {
   readonly byGap: ReadonlyMap<number, readonly KeyBound[]>;
@@ -117,7 +120,7 @@ function requestWrites(req: KvRequest): { puts: string[]; dels: KeyRange[] } {
 function listsAll(
   req: KvRequest,
   resp: KvResponse,
-): { range: KeyRange; at: number; listed: Set<string> } | undefined {
+): { range: KeyRange; at: number; listed: () => Set<string> } | undefined {
   if (req.method !== 'range' || !('kvs' in resp)) return undefined;
   const b = req.body;
   if (b.count_only || b.min_mod_revision || b.max_mod_revision) return undefined;
@@ -127,7 +130,7 @@ function listsAll(
   return {
     range: toKeyRange(b.key, b.range_end),
     at: past > 0 ? past : resp.header.revision,
-    listed: new Set(resp.kvs.map(kvKey)),
+    listed: () => new Set(resp.kvs.map(kvKey)),
   };
 }
 
@@ -153,8 +156,10 @@ export function keyBounds(p: BoundsInput): GapBounds {
   const gaps: number[] = [];
   for (let r = 2; r <= maxRev; r++) if (!writer[r]) gaps.push(r);
 
-  // per key: the shown key-values (one of each c, m, v, with the latest `at`)
-  const shown = new Map<string, Map<string, { c: number; m: number; v: number; at: number }>>();
+  if (gaps.length === 0) return none();
+  // per key: the shown key-values, one a mod_revision (with the latest `at`; answers that
+  // disagree on the rest are refuted by the model anyway)
+  const shown = new Map<string, Map<number, { c: number; m: number; v: number; at: number }>>();
   for (const { op } of p.answered) {
     for (const { kv, at } of shownKvsAt(op.request, op.response!)) {
       const c = kv.create_revision;
@@ -163,14 +168,12 @@ export function keyBounds(p: BoundsInput): GapBounds {
       const skey = kvKey(kv);
       let byKv = shown.get(skey);
       if (!byKv) shown.set(skey, (byKv = new Map()));
-      const id = `${c}.${m}.${kv.version}`;
       const last = Math.min(at, maxRev);
-      const old = byKv.get(id);
-      if (!old) byKv.set(id, { c, m, v: kv.version, at: last });
+      const old = byKv.get(m);
+      if (!old) byKv.set(m, { c, m, v: kv.version, at: last });
       else old.at = Math.max(old.at, last);
     }
   }
-  if (gaps.length === 0) return none();
   const writes = p.pending.map((op) => requestWrites(op.request));
   // the keys bounds can speak of: those answers show, and those unanswered writes can put
   const tracked = new Set(shown.keys());
@@ -196,10 +199,21 @@ export function keyBounds(p: BoundsInput): GapBounds {
     set.add(d);
   };
   for (const [skey, byKv] of shown) for (const { c } of byKv.values()) deadAt(skey, c - 1);
+  const lists: NonNullable<ReturnType<typeof listsAll>>[] = [];
   for (const { op } of p.answered) {
     const all = listsAll(op.request, op.response!);
-    if (!all) continue;
-    for (const k of keysIn(all.range)) if (!all.listed.has(k)) deadAt(k, all.at);
+    if (all && all.at >= 2 && all.at <= maxRev) lists.push(all);
+  }
+  // Only the first such revision at or after a gap matters to it: of the ranges read between
+  // two gaps, the earliest of each range is enough.
+  lists.sort((a, b) => a.at - b.at);
+  const done = new Set<string>();
+  for (const all of lists) {
+    const id = `${countUpTo(gaps, all.at)} ${all.range.key} ${all.range.end ?? ''}`;
+    if (done.has(id)) continue;
+    done.add(id);
+    const listed = all.listed();
+    for (const k of keysIn(all.range)) if (!listed.has(k)) deadAt(k, all.at);
   }
   const created = new Map<number, Set<string>>();
   for (const [skey, byKv] of shown) {
@@ -315,7 +329,14 @@ export function keyBounds(p: BoundsInput): GapBounds {
       if (a !== undefined && a <= d) continue;
       const f = countUpTo(deleting, d);
       const by = f > 0 ? (deleting[f - 1] as number) : 0;
-      add(g, by > g ? { skey, kind: 'dies', by } : { skey, kind: 'dead' });
+      // a certain put in (g, d] makes it alive whatever g leaves: deleted after that put
+      const sure = surePuts.get(skey) ?? [];
+      const q = countUpTo(sure, d);
+      const last = q > 0 ? (sure[q - 1] as number) : 0;
+      if (last > g) {
+        if (by > last) add(g, { skey, kind: 'dies', by, always: true });
+      } else if (by > g) add(g, { skey, kind: 'dies', by, always: false });
+      else add(g, { skey, kind: 'dead' });
     }
   };
   for (const [skey, byKv] of shown) {
@@ -377,7 +398,7 @@ export function fitsBounds(model: KvModel, r: number, gb: GapBounds, used: Uint8
     if (b.kind === 'dead') {
       if (s) return false;
     } else if (b.kind === 'dies') {
-      if (!s) continue;
+      if (!s && !b.always) continue;
       if (!left(gb.deleters, b.skey, b.by, 1)) return false;
       owed.push({ due: b.by, n: 1 });
     } else {

@@ -45,6 +45,11 @@ const cases: { name: string; opts: GenerateOptions; target?: string }[] = [
     name: '10,000 calls, 16 clients, 100 keys, 5% unanswered',
     opts: { ...base, unanswered: 0.05 },
   },
+  {
+    // as the fuzzer's runs: leaders lost, many revisions in a row that no answer names
+    name: '10,000 calls, 16 clients, 10 keys, outages (40 of every 400 calls unanswered)',
+    opts: { ...base, keySpace: 10, outages: { every: 400, length: 40 } },
+  },
 ];
 for (const c of cases) {
   const h = generateHistory(c.opts);

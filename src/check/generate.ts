@@ -2,7 +2,8 @@
 // MvccStore: closed-loop clients (each calls again once answered), each call taking effect at
 // one instant inside its interval, intervals of different clients overlapping. Some writes get
 // no answer: they took effect at some instant after their call (possibly after the client gave
-// up) or never. For the checker's tests and benchmark; deterministic from the seed.
+// up) or never, alone or in outages (runs of calls none of which is answered). For the checker's
+// tests and benchmark; deterministic from the seed.
 import { MvccStore } from '../mvcc/index';
 import type { OpKind } from '../scenario/schema';
 import { Prng } from '../sim/prng';
@@ -20,6 +21,11 @@ export interface GenerateOptions {
   /** The longest time from a call to its effect and from its effect to its answer, µs. */
   latencyUs?: number;
   mix?: Partial<Record<OpKind, number>>;
+  /**
+   * Outages, as when a leader is lost: of every `every` calls the last `length` writes get no
+   * answer (half of them still take effect), so many revisions in a row are nobody's answer.
+   */
+  outages?: { every: number; length: number } | undefined;
 }
 
 /** The simulator's default-ish mix: mostly puts and cheap ranges, some txns and deletes. */
@@ -79,7 +85,8 @@ export function generateHistory(o: GenerateOptions): Operation[] {
     const op: Operation = { id, clientId: c, callUs, request };
     ops.push(op);
     const write = request.method !== 'range';
-    if (write && rng.next() < unanswered) {
+    const out = o.outages && id % o.outages.every >= o.outages.every - o.outages.length;
+    if (write && (out || rng.next() < unanswered)) {
       // no answer: a timeout (returnUs set, no response) or nothing at all
       const timeout = callUs + 3 * latency;
       silent.add(op);

@@ -194,6 +194,23 @@ export class KvModel {
     return undefined;
   }
 
+  /** Whether `skey` got a record (a put or a tombstone) at exactly revision `rev`. */
+  changedAt(skey: string, rev: number): boolean {
+    const list = this.hist.get(skey);
+    if (!list) return false;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const main = (list[i] as RevRecord).main;
+      if (main === rev) return true;
+      if (main < rev) return false;
+    }
+    return false;
+  }
+
+  /** The create_revision and version of `skey` alive at `rev`, if it is. */
+  aliveAt(skey: string, rev: number): { create: number; version: number } | undefined {
+    return this.live(skey, rev);
+  }
+
   /**
    * Applies one call as etcd would at this state: its answer, and the state changes when it
    * writes. undefined when etcd would answer an error (nothing changes then).

@@ -17,7 +17,14 @@
 //   are which one made each gap, and only writes called before every call placed after the gap
 //   returned qualify. Key-values that answers show with that mod_revision must be what the
 //   chosen write wrote, which usually leaves one candidate. Unanswered writes not chosen either
-//   never took effect or did after the last revision anyone saw: the same to every answer.
+//   never took effect or did after the last revision anyone saw: the same to every answer. One
+//   that took effect without making a revision (a txn whose compare failed into a branch with no
+//   write, a delete of nothing) changed nothing and answered nobody: the same as never.
+// - Every key-value an answer shows bounds its key's history (bounds.ts): created at c, put v
+//   times up to m, unchanged until the answer's revision, dead before c. At a gap, a write that
+//   leaves a key outside what those bounds allow, or owes more puts and deletes than the gaps
+//   before they are due can give, is no choice: the bounds hold in every order that gives the
+//   answers, so ruling it out loses no order (and 'ok' still needs every answer confirmed).
 // - The choices are a depth-first search on the model's undo trail, memoized on (set of
 //   unanswered writes used, hash of the model state). A history with no gaps is checked in one
 //   pass.

@@ -3,7 +3,14 @@
 // model's answer differs from the observed one.
 import type { KeyRange } from '../mvcc/bytes';
 import { bytesToBinary, EMPTY_BYTES, toKeyRange } from '../mvcc/bytes';
-import type { KeyValue, PutRequest, RequestOp, ResponseOp, TxnRequest } from '../mvcc/types';
+import type {
+  KeyValue,
+  PutRequest,
+  RequestOp,
+  ResponseOp,
+  TxnRequest,
+  TxnResponse,
+} from '../mvcc/types';
 import type { KvRequest, KvResponse, Operation } from './history';
 import { bytesText } from './kv-model';
 
@@ -76,6 +83,77 @@ export function shownKvs(resp: KvResponse, out: KeyValue[] = []): KeyValue[] {
       else shownKvs(r.response_txn, out);
     }
   }
+  return out;
+}
+
+/** A key-value an answer shows, and a revision at which it was certainly still the key's state. */
+export interface ShownAt {
+  readonly kv: KeyValue;
+  readonly at: number;
+}
+
+/**
+ * Every key-value an answer shows, as shownKvs, each with the latest revision at which the
+ * answer proves it was still the key's state: a range's read revision (its header's, or the past
+ * revision it asked for), the revision before a write for its prev_kv(s); inside a txn that
+ * wrote, the revision before the txn's (its ranges may have read before or after its writes).
+ */
+export function shownKvsAt(req: KvRequest, resp: KvResponse): ShownAt[] {
+  const out: ShownAt[] = [];
+  const head = resp.header.revision;
+  const push = (kvs: readonly KeyValue[] | undefined, at: number): void => {
+    for (const kv of kvs ?? []) out.push({ kv, at: Math.max(at, kv.mod_revision) });
+  };
+  const txn = (t: TxnRequest, r: TxnResponse, base: number): void => {
+    const ops = (r.succeeded ? t.success : t.failure) ?? [];
+    r.responses.forEach((ro, i) => {
+      const q = ops[i];
+      if ('response_range' in ro) {
+        const past = q && 'request_range' in q ? (q.request_range.revision ?? 0) : 0;
+        push(ro.response_range.kvs, past > 0 ? past : base);
+      } else if ('response_put' in ro) {
+        if (ro.response_put.prev_kv) push([ro.response_put.prev_kv], base);
+      } else if ('response_delete_range' in ro) {
+        push(ro.response_delete_range.prev_kvs, base);
+      } else if (q && 'request_txn' in q) {
+        txn(q.request_txn, ro.response_txn, base);
+      }
+    });
+  };
+  switch (req.method) {
+    case 'range': {
+      const past = req.body.revision ?? 0;
+      if ('kvs' in resp) push(resp.kvs, past > 0 ? past : head);
+      break;
+    }
+    case 'put':
+      if ('prev_kv' in resp && resp.prev_kv) push([resp.prev_kv], head - 1);
+      break;
+    case 'deleteRange':
+      if ('prev_kvs' in resp) push(resp.prev_kvs, head - 1);
+      break;
+    case 'txn':
+      if ('responses' in resp) txn(req.body, resp, answerWrote(req, resp) ? head - 1 : head);
+      break;
+  }
+  return out;
+}
+
+/** The keys (binary) an answered write put, as its answer tells (a txn's branch by its answer). */
+export function answeredPuts(req: KvRequest, resp: KvResponse): string[] {
+  if (req.method === 'put') return [bytesToBinary(req.body.key)];
+  if (req.method !== 'txn' || !('responses' in resp)) return [];
+  const out: string[] = [];
+  const txn = (t: TxnRequest, r: TxnResponse): void => {
+    const ops = (r.succeeded ? t.success : t.failure) ?? [];
+    r.responses.forEach((ro, i) => {
+      const q = ops[i];
+      if ('response_put' in ro && q && 'request_put' in q)
+        out.push(bytesToBinary(q.request_put.key));
+      else if ('response_txn' in ro && q && 'request_txn' in q) txn(q.request_txn, ro.response_txn);
+    });
+  };
+  txn(req.body, resp);
   return out;
 }
 

@@ -10,7 +10,9 @@
 // condition) and which unanswered write alone can have made a gap (it is kept for that gap).
 //
 // search() walks the line through the model. At a gap it chooses which unanswered write made
-// that revision (a choice point, undone on the model's trail when later answers disagree), with
+// that revision (a choice point, undone on the model's trail when later answers disagree): where
+// answers show what was written at the gap, only writes that can have written all of it; and a
+// write is taken only when it leaves what later answers show of every key (bounds.ts), with
 // Porcupine's memo: the set of unanswered writes used so far plus the model state's hash; a
 // pair seen before failed before and is not explored again. A failing answer names the keys to
 // blame, and the search jumps back over choice points that cannot change them (see placeKnown).
@@ -19,6 +21,8 @@ import type { KeyRange } from '../mvcc/bytes';
 import { bytesToBinary, toKeyRange } from '../mvcc/bytes';
 import type { KeyValue } from '../mvcc/types';
 import type { KvResponse, Operation } from './history';
+import type { GapBounds } from './bounds';
+import { fitsBounds, keyBounds } from './bounds';
 import type { ModelSnapshot } from './kv-model';
 import { bytesText, KvModel } from './kv-model';
 import type { Difference } from './responses';
@@ -35,7 +39,7 @@ import {
 } from './responses';
 
 /** A key-value some answer showed with a mod_revision that no answered write made. */
-interface Evidence {
+export interface Evidence {
   readonly skey: string;
   readonly kv: KeyValue;
   readonly op: Operation;
@@ -63,6 +67,8 @@ export interface Prepared {
    * written at that gap that no other unanswered write can have written). It makes no other.
    */
   readonly pinned: ReadonlyMap<number, number>;
+  /** bounds[r]: for gap r, what answers show of keys across it (see keyBounds). */
+  readonly bounds: GapBounds;
   /**
    * The first gap that cannot have a write of its own: more gaps up to it than unanswered writes
    * that qualify for it (Hall's condition; the qualifying sets only grow with the revision).
@@ -233,6 +239,7 @@ export function prepare(history: readonly Operation[], free = false): Prepared {
     latestCall,
     evidence,
     pinned,
+    bounds: keyBounds({ answered, writer, maxRev, pending, latestCall, evidence, pinned }),
     shortGap,
     invalid,
   };
@@ -363,7 +370,13 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
   // writes that can touch them name (a txn's compares, say): a choice point none of whose
   // candidates touches that is jumped over too. A gap nothing shows fails for reasons as wide as
   // its candidates: back one choice point at a time.
+  const bounds = free ? undefined : p.bounds;
+  const namesOf = new Map<number, KeyRange[] | undefined>();
   const gapNames = (r: number): KeyRange[] | undefined => {
+    if (!namesOf.has(r)) namesOf.set(r, gapNamesOnce(r));
+    return namesOf.get(r);
+  };
+  const gapNamesOnce = (r: number): KeyRange[] | undefined => {
     const ev = p.evidence.get(r);
     if (!ev) return undefined;
     const names = ev.map((e) => toKeyRange(e.kv.key, undefined));
@@ -371,6 +384,8 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     for (const rs of pendingRanges) {
       if (rs.some((x) => shown.some((y) => rangesMeet(x, y)))) names.push(...rs);
     }
+    // and on the keys whose bounds ruled candidates out
+    for (const b of bounds?.byGap.get(r) ?? []) names.push({ key: b.skey, end: undefined });
     return names;
   };
 
@@ -483,7 +498,12 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
       }
       const op = p.pending[c] as Operation;
       const answer = model.apply(op.request);
-      if (answer && model.revision === f.r && fitsEvidence(f.r)) {
+      if (
+        answer &&
+        model.revision === f.r &&
+        fitsEvidence(f.r) &&
+        (!bounds || fitsBounds(model, f.r, bounds, used))
+      ) {
         used[c] = 1;
         f.chosen = c;
         placed.push(op.id);
@@ -505,6 +525,22 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     return s;
   };
 
+  /** For a gap whose written key-values answers show: which pending writes can have written them. */
+  const fitsShown = new Map<number, Uint8Array>();
+  const writersOf = (r: number): Uint8Array | undefined => {
+    const ev = p.evidence.get(r);
+    if (!ev) return undefined;
+    let fits = fitsShown.get(r);
+    if (!fits) {
+      fits = new Uint8Array(p.pending.length);
+      p.pending.forEach((o, i) => {
+        (fits as Uint8Array)[i] = ev.every((e) => mayHaveWritten(o.request, e.kv)) ? 1 : 0;
+      });
+      fitsShown.set(r, fits);
+    }
+    return fits;
+  };
+
   const openGap = (r: number): boolean => {
     if (r === short) {
       gapFailure(r, true);
@@ -520,8 +556,10 @@ export function search(p: Prepared, budget: number, free?: FreeWrites): SearchRe
     const latest = p.latestCall[r] as number;
     let n = 0;
     while (n < p.pending.length && (p.pending[n] as Operation).callUs <= latest) n++;
+    // where answers show what was written at r, only a write that can have written it all
+    const fits = writersOf(r);
     for (let i = n - 1; i >= 0; i--) {
-      if (!used[i] && (p.pinned.get(i) ?? r) === r) cands.push(i);
+      if (!used[i] && (p.pinned.get(i) ?? r) === r && (!fits || fits[i])) cands.push(i);
     }
     const f: Frame = {
       r,

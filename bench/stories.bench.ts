@@ -1,9 +1,12 @@
-// The stories (issue 9), headless: `npm run bench -- stories` (add `--quick` for a small run).
+// The stories (issue 9), headless: `npm run bench -- stories`.
 //
 // Runs every story of src/stories in this process with the default in-process host, then writes
 // bench/results/stories.json (the figures), docs/charts/*.svg (d3, rendered here as strings) and
 // BENCHMARKS.md at the repository root (each figure beside the source article's). All latencies
 // and rates are simulated time; the wall time this takes is printed but never part of a figure.
+// `--quick`: a small run whose figures go to bench/results/stories.quick.tmp.json only (the
+// published files stay as they are). `--from-json`: redraw the charts and BENCHMARKS.md from
+// bench/results/stories.json without running anything.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ const quick = process.argv.includes('--quick');
 /** `--from-json`: redraw the charts and BENCHMARKS.md from bench/results/stories.json, no runs. */
 const fromJson = process.argv.includes('--from-json');
 const jsonPath = join(resultsDir, 'stories.json');
+const quickPath = join(resultsDir, 'stories.quick.tmp.json');
 const started = performance.now();
 
 type Published = StoriesFigures & { meta: { wall_s: number; quick: boolean; node: string } };
@@ -41,7 +45,11 @@ else {
   };
   figures = { ...measured, meta };
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify(figures, null, 2) + '\n');
+  writeFileSync(quick ? quickPath : jsonPath, JSON.stringify(figures, null, 2) + '\n');
+}
+if (quick) {
+  console.log(`\nwrote ${quickPath} (a quick run: charts and BENCHMARKS.md left as they are)`);
+  process.exit(0);
 }
 const wallS = figures.meta.wall_s;
 
@@ -556,7 +564,7 @@ writes growing with the batch, which is where real etcd pays for a long interval
 
 \`\`\`sh
 ${cmd}            # every story, about ${n(wallS / 60, 0)} minutes on a 2-core machine
-npm run bench -- stories --quick    # a small run (the tests check the same figures' shape)
+npm run bench -- stories --quick    # a small run, to bench/results/stories.quick.tmp.json only
 npm run bench -- stories --from-json  # redraw charts and this page from bench/results/stories.json
 \`\`\`
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [-- name ...]`: runs bench/<name>.bench.ts (all of them when no name is given),
 // one process each so one benchmark's garbage never skews the next. Figures print as tables and
-// land in bench/results/<suite>.json.
+// land in bench/results/<suite>.json. Options (arguments starting with '-', e.g. `--quick`) are
+// passed to every benchmark run.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ const all = readdirSync(benchDir)
   .map((f) => f.replace(/\.bench\.ts$/, ''))
   .sort();
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const options = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length > 0) {
   console.error(
@@ -32,7 +34,7 @@ for (const name of chosen) {
   // --import tsx keeps the benchmark in this very process, so --expose-gc reaches it.
   const r = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(benchDir, `${name}.bench.ts`)],
+    ['--expose-gc', '--import', 'tsx', join(benchDir, `${name}.bench.ts`), ...options],
     {
       stdio: 'inherit',
       cwd: root,

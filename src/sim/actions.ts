@@ -115,6 +115,13 @@ function settingsAction(label: string, args: SettingArgs): ActionDef {
 }
 const noArgs = () => undefined;
 
+/** Asks node `n` to stop (a leader first hands leadership over), then takes it down. */
+function gracefulStop(n: number, ctx: ActionContext): void {
+  ctx.send(n, { method: 'stop', body: {} }, () => {
+    if (ctx.cluster.conductor.nodeState(n) !== 'down') void ctx.cluster.conductor.crash(n);
+  });
+}
+
 export const ACTIONS: Record<string, ActionDef> = {
   crash: {
     label: 'crash a node',
@@ -356,12 +363,12 @@ export const ACTIONS: Record<string, ActionDef> = {
   'graceful-stop': {
     label: 'stop a node gracefully (a leader hands leadership over first)',
     check: one('node'),
-    perform: (a, ctx) => {
-      const n = node(a, 'node', ctx);
-      ctx.send(n, { method: 'stop', body: {} }, () => {
-        if (ctx.cluster.conductor.nodeState(n) !== 'down') void ctx.cluster.conductor.crash(n);
-      });
-    },
+    perform: (a, ctx) => gracefulStop(node(a, 'node', ctx), ctx),
+  },
+  'graceful-stop-leader': {
+    label: 'stop whichever node leads now gracefully (it hands leadership over first)',
+    check: noArgs,
+    perform: (_a, ctx) => gracefulStop(leaderNow(ctx), ctx),
   },
 };
 

@@ -113,6 +113,7 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['campaign', 'election'],
   ['lease-put', 'lease'],
   ['graceful-stop', 'fault'],
+  ['graceful-stop-leader', 'fault'],
   ['put', 'client'],
   ['get', 'client'],
   ['delete', 'client'],

@@ -587,6 +587,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['partition', 'Action: partition the network into groups'],
   ['heal-all', 'Action: heal every cut link and partition'],
   ['crash-leader', 'Action: crash whichever node leads now'],
+  ['graceful-stop-leader', 'Action: stop whichever node leads now, gracefully'],
   ['isolate-leader', 'Action: cut the leader off from every other node'],
   ['restart-all', 'Action: restart every crashed node'],
   ['resume-all', 'Action: resume every paused node'],

@@ -50,6 +50,14 @@ describe('value codec', () => {
     expect(a).toEqual(b);
   });
 
+  it('keeps a key named __proto__ as data', () => {
+    const v = JSON.parse('{"__proto__": {"a": 1}, "b": 2}') as Value;
+    const back = decodeValue(encodeValue(v)) as Record<string, Value>;
+    expect(Object.keys(back)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(back).toEqual(v);
+  });
+
   it('leaves out undefined fields', () => {
     expect(decodeValue(encodeValue({ a: 1, b: undefined }))).toEqual({ a: 1 });
   });

@@ -92,7 +92,13 @@ function read(r: BinReader, depth: number): Value {
       const out: Record<string, Value> = {};
       for (let i = 0; i < n; i++) {
         const k = r.string();
-        out[k] = read(r, depth + 1);
+        // defineProperty, not assignment: a key "__proto__" is data, not the object's prototype.
+        Object.defineProperty(out, k, {
+          value: read(r, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

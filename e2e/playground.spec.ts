@@ -539,5 +539,6 @@ test('a story opens from time 0, pauses at its checkpoints with their narration,
   await expect(card).toContainText('measured by npm run bench -- stories');
   await expect(card.locator('table.figures').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/stories.png', fullPage: true });
+  await card.screenshot({ path: 'test-results/screenshots/story-card.png' });
   expect(errors).toEqual([]);
 });

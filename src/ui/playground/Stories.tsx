@@ -107,14 +107,16 @@ export function StoryCard() {
   const session = usePlayground((s) => s.session);
   const open = usePlayground((s) => s.story);
   const viewUs = usePlayground((s) => s.viewUs);
+  const playing = usePlayground((s) => s.playing);
   if (!open || open.session !== session) return null;
   const { progress } = open;
   const { story } = progress;
   const cps = story.checkpoints;
-  const shown = progress.shown;
+  // Played on (Space, Play) from a checkpoint: the card says where play goes next.
+  const shown = playing ? undefined : progress.shown;
   const cp = shown !== undefined ? cps[shown] : undefined;
-  // Navigation counts from the checkpoint on show, or from the last one passed.
-  const from = shown ?? progress.next - 1;
+  // Navigation counts from the last checkpoint shown or passed.
+  const from = progress.next - 1;
   const variant = story.variants.find((v) => v.name === progress.variant);
   const set = (patch: Partial<PlaygroundState>) => usePlayground.getState().set(patch);
   const jump = (k: number) => {
@@ -151,8 +153,8 @@ export function StoryCard() {
         ) : (
           <p className="hint">
             {progress.next < cps.length
-              ? `Playing on to checkpoint ${progress.next + 1} of ${cps.length}: ${cps[progress.next]!.title}.`
-              : 'Every checkpoint passed: the story plays on.'}
+              ? `Next: checkpoint ${progress.next + 1} of ${cps.length}, ${cps[progress.next]!.title}.`
+              : 'Every checkpoint passed: the run goes on as long as you play it.'}
           </p>
         )}
       </div>

@@ -507,3 +507,38 @@ test('an unsafe run stops at the step that broke a safety property, and says whi
   await page.screenshot({ path: 'test-results/screenshots/invariant-stop.png' });
   expect(errors).toEqual([]);
 });
+
+test('a story opens from time 0, pauses at its checkpoints with their narration, and goes on', async ({
+  page,
+}) => {
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Stories', exact: true }).click();
+  await expect(page.getByRole('listitem').filter({ hasText: '3. A partition' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Open story 1', exact: true }).click();
+  const card = page.getByTestId('story-card');
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(
+    'Story 1: The first election, heartbeats, and quorum sizes',
+  );
+  const checkpoint = page.getByTestId('story-checkpoint');
+  await expect(checkpoint).toContainText('Checkpoint 1 of 5: a timer fires', { timeout: 15_000 });
+  await expect(checkpoint).toContainText('it becomes a pre-candidate');
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(checkpoint).toContainText('Checkpoint 2 of 5: a leader', { timeout: 15_000 });
+  await expect(checkpoint).toContainText('A quorum (2 of 3) voted for it');
+  await expect(leader(page)).toHaveCount(1);
+  // back to the first, where no one leads yet, and on again by the keyboard
+  await page.getByRole('button', { name: 'Previous', exact: true }).click();
+  await expect(checkpoint).toContainText('Checkpoint 1 of 5: a timer fires');
+  await expect(leader(page)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Next checkpoint', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(checkpoint).toContainText('Checkpoint 2 of 5: a leader');
+  await card.getByText('Results', { exact: true }).click();
+  await expect(card).toContainText('measured by npm run bench -- stories');
+  await expect(card.locator('table.figures').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/stories.png', fullPage: true });
+  await card.screenshot({ path: 'test-results/screenshots/story-card.png' });
+  expect(errors).toEqual([]);
+});

@@ -5,6 +5,7 @@ import { line, scaleLinear } from 'd3';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Operation } from '../../check/history';
 import { checkHistory, type CheckResult, type ModelSnapshot } from '../../check/linearizability';
+import { DisclosurePanel } from './Disclosure';
 import { formatUs } from './geometry';
 import {
   clientName,
@@ -47,23 +48,10 @@ type Check =
     };
 
 export function HistoryPanel() {
-  const [open, setOpen] = useState(false);
   return (
-    <section className="panel history" aria-labelledby="history-title">
-      <h2 id="history-title">
-        <button
-          type="button"
-          className="disclosure"
-          aria-expanded={open}
-          aria-controls="history-body"
-          onClick={() => setOpen(!open)}
-        >
-          <span aria-hidden="true">{open ? '▾' : '▸'} </span>
-          History
-        </button>
-      </h2>
-      {open && <HistoryBody />}
-    </section>
+    <DisclosurePanel name="history" title="History">
+      <HistoryBody />
+    </DisclosurePanel>
   );
 }
 

@@ -8,6 +8,7 @@ import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
+import { StoriesPanel, StoryCard } from './Stories';
 import { RunInfo } from './RunInfo';
 import { stepEvent } from './actions';
 import { SPEEDS, usePlayground } from './store';
@@ -91,7 +92,9 @@ export function Playground() {
           <ClusterView />
           <Presets />
           <Controls />
+          <StoryCard />
           <EventFeed />
+          <StoriesPanel />
           <HistoryPanel />
         </div>
         <aside className="side">

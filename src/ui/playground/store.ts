@@ -3,6 +3,7 @@
 // session does, so components re-render from the session's timeline.
 import { create } from 'zustand';
 import type { Session } from '../../sim/session';
+import type { StoryProgress } from './story-player';
 
 export const SPEEDS = [0.001, 0.01, 0.05, 0.1, 0.25, 1, 4, 16, 100, Infinity] as const;
 export type Speed = (typeof SPEEDS)[number];
@@ -10,6 +11,12 @@ export type Speed = (typeof SPEEDS)[number];
 export interface QuickResult {
   text: string;
   ok: boolean;
+}
+
+/** A story opened in the playground: its progress, for the run it opened (see Stories.tsx). */
+export interface OpenStory {
+  session: Session;
+  progress: StoryProgress;
 }
 
 export interface PlaygroundState {
@@ -27,6 +34,8 @@ export interface PlaygroundState {
   /** Bumped whenever the session moves, so views derived from it re-render. */
   tick: number;
   busy: boolean;
+  /** The story being told, if any; it belongs to `session` only while `story.session` is it. */
+  story: OpenStory | null;
   set(patch: Partial<PlaygroundState>): void;
   bump(): void;
 }
@@ -43,6 +52,7 @@ export const usePlayground = create<PlaygroundState>((set) => ({
   quick: null,
   tick: 0,
   busy: false,
+  story: null,
   set: (patch) => set(patch),
   bump: () => set((s) => ({ tick: s.tick + 1 })),
 }));

@@ -3,13 +3,38 @@
 // at most a slice of the frame, so frames stay on time whatever the speed.
 import { useEffect } from 'react';
 import { exclusive, idle } from './exclusive';
+import { feedRecords, showCheckpoint, stopBefore } from './story-player';
 import { usePlayground } from './store';
+import type { Session } from '../../sim/session';
 import { noticeViolation, unnoticedViolation } from './violation';
 
 /** Wall time per frame the simulation may use. */
 const BUDGET_MS = 8;
 /** At "max" speed, how far one frame may try to go. */
 const MAX_SPEED_STEP_US = 200_000;
+
+/**
+ * Before the view moves to `toUs`: feeds the open story the run's new records, and if one of its
+ * checkpoints falls on the way, stops play there and shows it (once each). True when it stopped.
+ */
+function storyStop(s: Session, toUs: number): boolean {
+  const cur = usePlayground.getState();
+  const open = cur.story;
+  if (!open || open.session !== s) return false;
+  const progress = feedRecords(open.progress, s.timeline.length, (i) => s.timeline.record(i));
+  const stop = stopBefore(progress, toUs);
+  if (!stop) {
+    if (progress !== open.progress) cur.set({ story: { session: s, progress } });
+    return false;
+  }
+  cur.set({
+    story: { session: s, progress: showCheckpoint(progress, stop.index) },
+    playing: false,
+    viewUs: stop.atUs,
+    tick: cur.tick + 1,
+  });
+  return true;
+}
 
 export function usePlayLoop(): void {
   useEffect(() => {
@@ -28,6 +53,7 @@ export function usePlayLoop(): void {
           ? s.nowUs + MAX_SPEED_STEP_US
           : st.viewUs + Math.round(dtMs * 1000 * st.speed);
       if (target <= s.nowUs) {
+        if (storyStop(s, target)) return;
         st.set({ viewUs: target });
         return;
       }
@@ -47,8 +73,10 @@ export function usePlayLoop(): void {
               tick: cur.tick + 1,
               banner: noticeViolation(s, v),
             });
+            storyStop(s, v.atUs);
             return;
           }
+          if (storyStop(s, Math.min(target, s.nowUs))) return;
           cur.set({ viewUs: Math.min(target, s.nowUs), tick: cur.tick + 1 });
         })
         .catch((err: unknown) => {

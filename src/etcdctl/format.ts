@@ -319,7 +319,9 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
       return lines(b.members.map(memberRow));
     }
     case 'member add': {
-      const b = body as MemberAddResponse;
+      const a = body as Partial<MemberAddResponse> & MemberChangeResponse;
+      const newId = cmd.request.method === 'memberAdd' ? cmd.request.body.ID : 0;
+      const b = { ...a, member: a.member ?? { ID: newId, name: `n${newId}` } };
       const newName = cmd.print.memberName ?? b.member.name;
       const peers = cmd.print.peerURLs ?? [peerURL(newName)];
       const added: Member = { ...b.member, name: newName };

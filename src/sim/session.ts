@@ -63,6 +63,11 @@ export class Session {
   private readonly actionCtx: ActionContext;
   /** Hears the answer to every request an action made (the quick client bar shows them). */
   onActionAnswer: ((method: ClientRequest['method'], response: ClientResponse) => void) | undefined;
+  /**
+   * Hears the answer to every etcdctl action (the playground's console prints them), replayed
+   * ones included.
+   */
+  onEtcdctlAnswer: ((node: number, command: string, response: ClientResponse) => void) | undefined;
 
   private constructor(
     readonly scenario: Scenario,
@@ -83,6 +88,7 @@ export class Session {
           onDone?.(r);
           this.onActionAnswer?.(request.method, r);
         }),
+      etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
     };
   }
 
@@ -277,6 +283,14 @@ export class Session {
     checkActions([a]);
     this.scenario.actions.push(a);
     await performAction(a, this.actionCtx);
+  }
+
+  /**
+   * Runs an etcdctl command line against a node, recorded as an action (so a share link replays
+   * it); its answer goes to `onEtcdctlAnswer`. A malformed line throws before anything is done.
+   */
+  etcdctl(node: number, command: string): Promise<void> {
+    return this.act({ kind: 'etcdctl', node, command });
   }
 
   /**

@@ -507,3 +507,53 @@ test('an unsafe run stops at the step that broke a safety property, and says whi
   await page.screenshot({ path: 'test-results/screenshots/invariant-stop.png' });
   expect(errors).toEqual([]);
 });
+
+test('the console speaks etcdctl: put, get, -w json, a malformed command, history, Tab', async ({
+  page,
+}) => {
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Console', exact: true }).click();
+  const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
+  await expect(input).toBeFocused();
+  const out = page.getByTestId('console-output');
+  const last = out.locator('.console-line.output, .console-line.error').last();
+  /** Runs a command line and waits for what it printed. */
+  const run = async (line: string, printed: string | RegExp) => {
+    const before = await out.locator('.console-line').count();
+    await input.fill(line);
+    await input.press('Enter');
+    await expect(out.locator('.console-line')).toHaveCount(before + 2, { timeout: 10_000 });
+    await expect.poll(() => last.textContent(), { timeout: 10_000 }).toMatch(printed);
+  };
+  await run('put foo bar', /^OK$/);
+  await run('get foo', /^foo\nbar$/);
+  await run('get foo -w json', /"kvs":\[\{"key":"Zm9v",/);
+  const json = JSON.parse((await last.textContent())!) as { kvs: { value: string }[] };
+  expect(json.kvs[0]!.value).toBe('YmFy');
+  await run('put foo', /^Error: put command needs 1 argument and input from stdin or 2 arguments$/);
+  await expect(last).toHaveClass(/error/);
+  // Keys and values are text, never markup.
+  await run('put "<b>k</b>" "<img src=x onerror=alert(1)>"', /^OK$/);
+  await run('get "<b>k</b>"', /^<b>k<\/b>\n<img src=x onerror=alert\(1\)>$/);
+  expect(await out.locator('b, img').count()).toBe(0);
+  // History and completion.
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue('get "<b>k</b>"');
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue('put "<b>k</b>" "<img src=x onerror=alert(1)>"');
+  await input.press('ArrowDown');
+  await input.press('ArrowDown');
+  await expect(input).toHaveValue('');
+  await input.fill('lease g');
+  await input.press('Tab');
+  await expect(input).toHaveValue('lease grant ');
+  await expect(input).toBeFocused();
+  await input.fill('');
+  // The feed tells what the console ran.
+  await expect(page.getByTestId('feed')).toContainText(
+    'The console runs etcdctl "get foo -w json"',
+  );
+  await page.screenshot({ path: 'test-results/screenshots/console.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -16,8 +16,16 @@ import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
 
 export interface ActionContext {
   cluster: Cluster;
-  /** Sends a request from the action client; `onDone` gets its answer. */
-  send(node: number, request: ClientRequest, onDone?: (r: ClientResponse) => void): void;
+  /**
+   * Sends a request from the action client; `onDone` gets its answer. Quiet: the answer is not
+   * told to the quick client bar (Session.onActionAnswer).
+   */
+  send(
+    node: number,
+    request: ClientRequest,
+    onDone?: (r: ClientResponse) => void,
+    quiet?: boolean,
+  ): void;
   /** The member leading the highest term now, as the trace tells it (undefined: none known). */
   leader(): number | undefined;
   /** Hears the answer to an etcdctl action's request (the playground's console prints it). */
@@ -388,10 +396,15 @@ export const ACTIONS: Record<string, ActionDef> = {
       const command = text(a, 'command');
       const { request } = etcdctlCommand(a);
       ctx.cluster.conductor.note('etcdctl', { node: n, command });
-      ctx.send(n, request, (r) => {
-        ctx.etcdctlAnswer?.(n, command, r);
-        if (request.method === 'memberAdd') startMember(ctx, request.body.ID, r);
-      });
+      ctx.send(
+        n,
+        request,
+        (r) => {
+          ctx.etcdctlAnswer?.(n, command, r);
+          if (request.method === 'memberAdd') startMember(ctx, request.body.ID, r);
+        },
+        true,
+      );
     },
   },
   'graceful-stop': {

@@ -61,7 +61,10 @@ export class Session {
   /** Every key-value call made so far, in the order made. */
   readonly history: HistoryOp[] = [];
   private readonly actionCtx: ActionContext;
-  /** Hears the answer to every request an action made (the quick client bar shows them). */
+  /**
+   * Hears the answer to every request an action made (the quick client bar shows them), but the
+   * etcdctl action's, which go to onEtcdctlAnswer.
+   */
   onActionAnswer: ((method: ClientRequest['method'], response: ClientResponse) => void) | undefined;
   /**
    * Hears the answer to every etcdctl action (the playground's console prints them), replayed
@@ -83,10 +86,10 @@ export class Session {
     this.actionCtx = {
       cluster,
       leader: () => this.leaderNow(),
-      send: (node, request, onDone) =>
+      send: (node, request, onDone, quiet) =>
         this.send(node, ACTION_CLIENT, `action:${request.method}`, request, (r) => {
           onDone?.(r);
-          this.onActionAnswer?.(request.method, r);
+          if (!quiet) this.onActionAnswer?.(request.method, r);
         }),
       etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
     };

@@ -20,6 +20,7 @@ import {
   type Bar,
   type TimeWindow,
 } from './history-layout';
+import { CollapsiblePanel } from './panels';
 import { usePlayground } from './store';
 import { TableHead } from './TableHead';
 
@@ -47,23 +48,10 @@ type Check =
     };
 
 export function HistoryPanel() {
-  const [open, setOpen] = useState(false);
   return (
-    <section className="panel history" aria-labelledby="history-title">
-      <h2 id="history-title">
-        <button
-          type="button"
-          className="disclosure"
-          aria-expanded={open}
-          aria-controls="history-body"
-          onClick={() => setOpen(!open)}
-        >
-          <span aria-hidden="true">{open ? '▾' : '▸'} </span>
-          History
-        </button>
-      </h2>
-      {open && <HistoryBody />}
-    </section>
+    <CollapsiblePanel name="history" title="History">
+      {() => <HistoryBody />}
+    </CollapsiblePanel>
   );
 }
 

@@ -510,7 +510,9 @@ test('an unsafe run stops at the step that broke a safety property, and says whi
 
 test('the console speaks etcdctl: put, get, -w json, a malformed command, history, Tab', async ({
   page,
+  browser,
 }) => {
+  test.setTimeout(60_000); // two pages, a dozen commands, on a loaded machine
   const errors = await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Console', exact: true }).click();
@@ -555,5 +557,17 @@ test('the console speaks etcdctl: put, get, -w json, a malformed command, histor
     'The console runs etcdctl "get foo -w json"',
   );
   await page.screenshot({ path: 'test-results/screenshots/console.png', fullPage: true });
+  // A link replays the commands (not the malformed one, never sent), and the console shows them.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+  await expect(page).toHaveURL(/#.+/);
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const { page: page2, close } = await openElsewhere(browser, page.url(), hash);
+  await page2.getByRole('button', { name: 'Console', exact: true }).click();
+  const out2 = page2.getByTestId('console-output');
+  await expect(out2).toContainText('n1$ etcdctl get foo -w json');
+  await expect(out2.locator('.console-line.output').first()).toHaveText('OK');
+  await expect(out2).not.toContainText('put command needs');
+  await close();
   expect(errors).toEqual([]);
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { kv } from '../mvcc/test/util';
 import type { ClientResponse } from '../server/requests';
-import { formatResponse, humanizeBytes } from './format';
+import { formatResponse, humanizeBytes, table } from './format';
 import { parseEtcdctl, type EtcdctlCommand } from './parse';
 
 const CLUSTER = 324952591200643719n;
@@ -234,6 +234,28 @@ describe('txn', () => {
         '{"header":{"cluster_id":324952591200643719,"member_id":3319814642761637952,"revision":10,"raft_term":2},"responses":[{"Response":{"ResponseRange":{"header":{"revision":10}}}},{"Response":{"ResponseRange":{"header":{"revision":10}}}}]}\n',
       ),
     );
+    const success = {
+      header: header(5),
+      succeeded: true,
+      responses: [
+        { response_put: { header: { revision: 5 } } },
+        {
+          response_range: {
+            header: { revision: 5 },
+            kvs: [kv('foo', '2', 4, 5, 2)],
+            more: false,
+            count: 1,
+          },
+        },
+      ],
+    };
+    expect(
+      print(`txn 'value("foo") = "bar"' 'put foo 2; get foo' -w json`, ok('txn', success)),
+    ).toBe(
+      fromEtcd(
+        '{"header":{"cluster_id":324952591200643719,"member_id":3319814642761637952,"revision":5,"raft_term":2},"succeeded":true,"responses":[{"Response":{"ResponsePut":{"header":{"revision":5}}}},{"Response":{"ResponseRange":{"header":{"revision":5},"kvs":[{"key":"Zm9v","create_revision":4,"mod_revision":5,"version":2,"value":"Mg=="}],"count":1}}}]}\n',
+      ),
+    );
     const nothing = { header: header(14), succeeded: false, responses: [] };
     expect(print(`txn 'value("foo") = "baz"' 'put foo q' -w json`, ok('txn', nothing))).toBe(
       fromEtcd(
@@ -400,6 +422,43 @@ describe('member', () => {
     );
   });
 
+  it('list -w table, as tablewriter draws it', () => {
+    const r = ok('memberList', { header: listHeader, members: [n1] });
+    const etcd = [
+      '+------------------+---------+------+------------------------+------------------------+------------+',
+      '|        ID        | STATUS  | NAME |       PEER ADDRS       |      CLIENT ADDRS      | IS LEARNER |',
+      '+------------------+---------+------+------------------------+------------------------+------------+',
+      '| 2e1259d415f2a040 | started |   n1 | http://127.0.0.1:23800 | http://127.0.0.1:23790 |      false |',
+      '+------------------+---------+------+------------------------+------------------------+------------+',
+    ];
+    // Same layout, narrower columns: raftlab's ID and addresses are shorter.
+    expect(print('member list -w table', r)).toBe(
+      [
+        '+----+---------+------+----------------+----------------+------------+',
+        '| ID | STATUS  | NAME |   PEER ADDRS   |  CLIENT ADDRS  | IS LEARNER |',
+        '+----+---------+------+----------------+----------------+------------+',
+        '|  1 | started |   n1 | http://n1:2380 | http://n1:2379 |      false |',
+        '+----+---------+------+----------------+----------------+------------+',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      table(
+        ['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'],
+        [
+          [
+            '2e1259d415f2a040',
+            'started',
+            'n1',
+            'http://127.0.0.1:23800',
+            'http://127.0.0.1:23790',
+            'false',
+          ],
+        ],
+      ),
+    ).toBe(etcd.join('\n') + '\n');
+  });
+
   it('add: the new member has no name or client URLs until it starts', () => {
     const learner = { ID: 4, name: 'n4', isLearner: true };
     const r = ok('memberAdd', { header: listHeader, member: learner, members: [n1, learner] });
@@ -466,6 +525,30 @@ describe('endpoint status and move-leader', () => {
         '[{"Endpoint":"127.0.0.1:23790","Status":{"header":{"cluster_id":324952591200643719,"member_id":3319814642761637952,"revision":12,"raft_term":2},"version":"3.4.23","dbSize":20480,"leader":3319814642761637952,"raftIndex":22,"raftTerm":2,"raftAppliedIndex":22}}]\n',
       ).replace('127.0.0.1:23790', 'n1'),
     );
+  });
+
+  it('endpoint status -w table, as tablewriter draws it', () => {
+    const etcd = [
+      '+-----------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+',
+      '|    ENDPOINT     |        ID        | VERSION | DB SIZE | IS LEADER | IS LEARNER | RAFT TERM | RAFT INDEX | RAFT APPLIED INDEX | ERRORS |',
+      '+-----------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+',
+      '| 127.0.0.1:23790 | 2e1259d415f2a040 |  3.4.23 |   20 kB |      true |      false |         2 |         19 |                 19 |        |',
+      '+-----------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+',
+    ];
+    const r = ok('status', { ...status, raftIndex: 19, raftAppliedIndex: 19 });
+    const text = print('endpoint status -w table', r);
+    expect(text.split('\n')[3]).toBe(
+      '|       n1 |  1 |  3.4.23 |   20 kB |      true |      false |         2 |         19 |                 19 |        |',
+    );
+    const headers = etcd[1]!
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const row = etcd[3]!
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    expect(table(headers, [row])).toBe(etcd.join('\n') + '\n');
   });
 
   it('move-leader', () => {

@@ -1,6 +1,7 @@
-// A node's answer -> the text etcdctl 3.4 prints for it: its "simple" output and its -w json
+// A node's answer -> the text etcdctl 3.4 prints for it: its "simple" output, its -w json
 // (Go's encoding/json over etcd's structs: fields in struct order, zero values left out, bytes in
-// base64, int64 as numbers). Checked against a real etcd 3.4.23 (see format.test.ts).
+// base64, int64 as numbers), and its -w table for member list and endpoint status. Checked
+// against a real etcd 3.4.23 (see format.test.ts).
 import type {
   DeleteRangeResponse,
   KeyValue,
@@ -204,7 +205,7 @@ function txnLines(r: TxnResponse): string[] {
   return lines;
 }
 
-function memberRow(m: Member): string {
+function memberCells(m: Member): string[] {
   return [
     hex(m.ID),
     'started',
@@ -212,8 +213,44 @@ function memberRow(m: Member): string {
     peerURL(m.name),
     clientURL(m.name),
     String(m.isLearner === true),
-  ].join(', ');
+  ];
 }
+
+/**
+ * olekukonko/tablewriter as etcdctl sets it up: a border of + - |, headers centred (the odd space
+ * to the right), cells aligned right.
+ */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const rule = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
+  const centre = (s: string, w: number) => {
+    const left = Math.floor((w - s.length) / 2);
+    return ' '.repeat(left) + s + ' '.repeat(w - s.length - left);
+  };
+  const line = (cells: string[], pad: (s: string, w: number) => string) =>
+    '| ' + cells.map((c, i) => pad(c, widths[i]!)).join(' | ') + ' |';
+  return lines([
+    rule,
+    line(headers, centre),
+    rule,
+    ...rows.map((r) => line(r, (s, w) => s.padStart(w))),
+    rule,
+  ]);
+}
+
+const MEMBER_HEADERS = ['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'];
+const STATUS_HEADERS = [
+  'ENDPOINT',
+  'ID',
+  'VERSION',
+  'DB SIZE',
+  'IS LEADER',
+  'IS LEARNER',
+  'RAFT TERM',
+  'RAFT INDEX',
+  'RAFT APPLIED INDEX',
+  'ERRORS',
+];
 
 // ---- the answer ----
 
@@ -316,7 +353,9 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
     case 'member list': {
       const b = body as MemberListResponse;
       if (json) return out({ header: headerJson(h), members: b.members.map((m) => memberJson(m)) });
-      return lines(b.members.map(memberRow));
+      const rows = b.members.map(memberCells);
+      if (cmd.output === 'table') return table(MEMBER_HEADERS, rows);
+      return lines(rows.map((r) => r.join(', ')));
     }
     case 'member add': {
       const a = body as Partial<MemberAddResponse> & MemberChangeResponse;
@@ -360,20 +399,20 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
     case 'endpoint status': {
       const b = body as StatusResponse;
       if (json) return out(statusJson(node, b));
-      return (
-        [
-          endpointOf(node),
-          hex(h.member_id ?? node),
-          b.version,
-          humanizeBytes(b.dbSize),
-          String(b.leader === (h.member_id ?? node)),
-          String(b.isLearner),
-          String(b.raftTerm),
-          String(b.raftIndex),
-          String(b.raftAppliedIndex),
-          (b.errors ?? []).join(', '),
-        ].join(', ') + '\n'
-      );
+      const row = [
+        endpointOf(node),
+        hex(h.member_id ?? node),
+        b.version,
+        humanizeBytes(b.dbSize),
+        String(b.leader === (h.member_id ?? node)),
+        String(b.isLearner),
+        String(b.raftTerm),
+        String(b.raftIndex),
+        String(b.raftAppliedIndex),
+        (b.errors ?? []).join(', '),
+      ];
+      if (cmd.output === 'table') return table(STATUS_HEADERS, [row]);
+      return row.join(', ') + '\n';
     }
     case 'move-leader': {
       if (json) return out({ header: headerJson(h) });

@@ -17,7 +17,10 @@ export class EtcdctlError extends Error {
   override readonly name = 'EtcdctlError';
 }
 
-export type OutputFormat = 'simple' | 'json';
+export type OutputFormat = 'simple' | 'json' | 'table';
+
+/** The commands etcdctl prints as a table with -w table; the others refuse it. */
+const TABLE_COMMANDS: ReadonlySet<string> = new Set(['member list', 'endpoint status']);
 
 /** How etcdctl prints the answer: what the flags ask beyond the request itself. */
 export interface PrintOptions {
@@ -171,12 +174,17 @@ const int = (p: Parsed, name: string): number | undefined =>
 const str = (p: Parsed, name: string): string | undefined =>
   p.flags.get(name) as string | undefined;
 
-function output(p: Parsed): OutputFormat {
+function output(p: Parsed, name: string): OutputFormat {
   const w = str(p, 'write-out') ?? 'simple';
   if (w === 'simple' || w === 'json') return w;
-  if (w === 'fields' || w === 'table' || w === 'protobuf')
+  // etcdctl sends the request and then fails to print it; the console refuses before sending.
+  if (w === 'table') {
+    if (TABLE_COMMANDS.has(name)) return w;
+    throw new EtcdctlError('table not supported as output format');
+  }
+  if (w === 'fields' || w === 'protobuf')
     throw new EtcdctlError(
-      `output format ${w} is not supported in raftlab's console (simple, json)`,
+      `output format ${w} is not supported in raftlab's console (simple, json, table)`,
     );
   throw new EtcdctlError('unsupported output format');
 }
@@ -639,7 +647,7 @@ export const COMMANDS: Record<string, Sub> = {
   'member promote': memberCall('memberPromote', 'promotes a learner to a voter'),
   'endpoint status': {
     summary: 'endpoint status: the status of the chosen node',
-    flags: { cluster: { kind: 'bool' } },
+    flags: noFlags,
     build: () => ({ request: { method: 'status', body: {} } }),
   },
   'move-leader': {
@@ -679,7 +687,8 @@ export const HELP_TEXT = [
   ...Object.values(COMMANDS).map((c) => '  ' + c.summary),
   '  help: this list',
   '',
-  'Every command takes -w json (--write-out=json). Lease and member IDs are hex, as etcdctl prints them.',
+  'Every command takes -w json (--write-out=json); member list and endpoint status take -w table.',
+  'Lease and member IDs are hex, as etcdctl prints them. clear empties the console.',
   "txn in one line: txn 'value(\"k\") = \"v\"' 'put k v2; get k' 'del k' (compares, success, failure).",
   'watch is not supported yet (the server has no streaming watch over the client API).',
 ].join('\n');
@@ -717,7 +726,7 @@ export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand {
   const cmd = COMMANDS[name];
   if (!cmd) throw new EtcdctlError(`unknown command "${first}" for "etcdctl"`);
   const p = parseFlags(rest, cmd.flags);
-  const out = output(p);
+  const out = output(p, name);
   const built = cmd.build(p);
   return { name, request: built.request, output: out, print: built.print ?? {} };
 }

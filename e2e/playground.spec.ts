@@ -554,7 +554,7 @@ test('the console speaks etcdctl: put, get, -w json, a malformed command, histor
   await input.fill('');
   // The feed tells what the console ran.
   await expect(page.getByTestId('feed')).toContainText(
-    'The console runs etcdctl "get foo -w json"',
+    'n1 gets an etcdctl command from the console: get foo -w json',
   );
   await page.screenshot({ path: 'test-results/screenshots/console.png', fullPage: true });
   // A link replays the commands (not the malformed one, never sent), and the console shows them.

@@ -376,6 +376,11 @@ describe('lease', () => {
     expect(print('lease keep-alive 7b', r)).toMatch(
       /^lease 000000000000007b keepalived with TTL\(100\)\n\(raftlab's console renews once; etcdctl would go on renewing until interrupted\)\n$/,
     );
+    // With -w json, the JSON alone, so it parses.
+    expect(JSON.parse(print('lease keep-alive 7b -w json', r))).toMatchObject({
+      ID: 0x7b,
+      TTL: 100,
+    });
     const gone = ok('leaseKeepAlive', { header: header(5), ID: 0x7b, TTL: 0 });
     expect(print('lease keep-alive --once 7b', gone)).toBe(
       'Error: etcdserver: requested lease not found\n',

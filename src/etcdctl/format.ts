@@ -331,9 +331,10 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
           ? `lease ${hex16(b.ID)} expired or revoked.\n`
           : 'Error: etcdserver: requested lease not found\n';
       }
-      const note = cmd.print.loop
-        ? "(raftlab's console renews once; etcdctl would go on renewing until interrupted)\n"
-        : '';
+      const note =
+        cmd.print.loop && !json
+          ? "(raftlab's console renews once; etcdctl would go on renewing until interrupted)\n"
+          : '';
       if (json) {
         const o = omitEmpty(flatHeader(h));
         Object.assign(o, { ID: b.ID, TTL: b.TTL });

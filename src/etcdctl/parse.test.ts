@@ -228,6 +228,8 @@ describe('txn', () => {
     expect(error(`txn '' 'putx a b'`)).toBe('invalid txn request: putx a b');
     expect(error(`txn '' 'put a'`)).toMatch(/^invalid txn request: put a \(put command needs/);
     expect(error(`txn a b c d`)).toMatch(/at most 3 arguments/);
+    expect(error('txn -i')).toMatch(/^txn -i reads a terminal; here give compares, success and/);
+    expect(error('txn --interactive')).toMatch(/^txn -i reads a terminal/);
   });
 });
 
@@ -326,5 +328,6 @@ describe('complete', () => {
     expect(complete('m').line).toBe('m');
     expect(complete('mo').line).toBe('move-leader ');
     expect(complete('zzz')).toEqual({ line: 'zzz', candidates: [] });
+    expect(complete('cl')).toEqual({ line: 'clear ', candidates: ['clear'] });
   });
 });

@@ -499,6 +499,10 @@ export function txnLines(section: string): string[] {
 }
 
 function txnRequest(p: Parsed): { request: ClientRequest } {
+  if (bool(p, 'interactive'))
+    throw new EtcdctlError(
+      "txn -i reads a terminal; here give compares, success and failure ops as three arguments: txn 'value(\"k\") = \"v\"' 'put k v2; get k' 'del k'",
+    );
   if (p.args.length > 3)
     throw new EtcdctlError(
       "txn takes at most 3 arguments: 'compares' 'success ops' 'failure ops' (lines separated by ;)",
@@ -549,7 +553,7 @@ export const COMMANDS: Record<string, Sub> = {
   },
   txn: {
     summary: "txn '<compares>' '<success ops>' '<failure ops>': a transaction; lines split by ;",
-    flags: noFlags,
+    flags: { interactive: { kind: 'bool', short: 'i' } },
     build: txnRequest,
   },
   compaction: {
@@ -685,10 +689,10 @@ export const HELP_TEXT = [
   'raftlab speaks etcdctl (v3, as etcd 3.4): each command goes to the chosen node.',
   '',
   ...Object.values(COMMANDS).map((c) => '  ' + c.summary),
-  '  help: this list',
+  '  help: this list; clear: empties the console',
   '',
   'Every command takes -w json (--write-out=json); member list and endpoint status take -w table.',
-  'Lease and member IDs are hex, as etcdctl prints them. clear empties the console.',
+  'Lease and member IDs are hex, as etcdctl prints them.',
   "txn in one line: txn 'value(\"k\") = \"v\"' 'put k v2; get k' 'del k' (compares, success, failure).",
   'watch is not supported yet (the server has no streaming watch over the client API).',
 ].join('\n');
@@ -733,7 +737,7 @@ export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand {
 
 /** Every command name, for completion: "get", "lease grant", ... and "help". */
 export function commandNames(): string[] {
-  return [...Object.keys(COMMANDS), 'help'];
+  return [...Object.keys(COMMANDS), 'help', 'clear'];
 }
 
 /** The long flags a command takes (with the global -w/--write-out), for completion. */

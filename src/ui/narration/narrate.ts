@@ -643,8 +643,10 @@ function narrateActionFailed(r: TraceRecord): string {
 
 function narrateEtcdctl(r: TraceRecord): string {
   const command = str(r.command);
-  const what = command === undefined ? 'a command' : `"${plainText(command, 120)}"`;
-  return `The console runs etcdctl ${what} against ${nodeName(r.node)}`;
+  const n = nodeName(r.node);
+  return command === undefined
+    ? `${n} gets an etcdctl command from the console`
+    : `${n} gets an etcdctl command from the console: ${plainText(command, 120)}`;
 }
 
 function narrateInvariantViolated(r: TraceRecord): string {

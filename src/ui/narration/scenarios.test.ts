@@ -306,7 +306,7 @@ describe('narration over real runs', () => {
     const s = follower.sentences;
     const has = (re: RegExp) => expect(s).toContainEqual(expect.stringMatching(re));
     has(/^n2 crashes: /);
-    has(/^The console runs etcdctl "get "<b>key<\/b>" --prefix" against n1$/);
+    has(/^n1 gets an etcdctl command from the console: get "<b>key<\/b>" --prefix$/);
     has(/^n2 restarts from its disk alone/);
     has(/^n3's disk becomes 4x slower/);
     has(/^n3's disk is back to normal speed$/);

@@ -298,6 +298,12 @@ describe('errors', () => {
       error: { message: 'etcdserver: bad leader transferee', code: 9 },
     };
     expect(print('move-leader 123', transferee)).toBe('Error: etcdserver: bad leader transferee\n');
+    const follower: ClientResponse = {
+      ok: false,
+      method: 'moveLeader',
+      error: { message: 'etcdserver: not leader', code: 9 },
+    };
+    expect(print('move-leader 3', follower, 2)).toBe('Error: no leader endpoint given at [n2]\n');
   });
 });
 

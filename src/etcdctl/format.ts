@@ -255,8 +255,12 @@ const STATUS_HEADERS = [
 // ---- the answer ----
 
 /** The error line etcdctl prints for a failed call. */
-function errorText(cmd: EtcdctlCommand, message: string): string {
+function errorText(cmd: EtcdctlCommand, message: string, node: number): string {
   if (cmd.name === 'lease revoke') return `Error: failed to revoke lease (${message})\n`;
+  // etcdctl looks for the leader among its endpoints before it asks; the console's one endpoint
+  // is the node picked.
+  if (cmd.name === 'move-leader' && message === 'etcdserver: not leader')
+    return `Error: no leader endpoint given at [${endpointOf(node)}]\n`;
   return `Error: ${message}\n`;
 }
 
@@ -267,7 +271,7 @@ const lines = (ls: string[]): string => ls.map((l) => l + '\n').join('');
  * ending in a newline. `node` is the node the console sent the command to.
  */
 export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: number): string {
-  if (!r.ok) return errorText(cmd, r.error.message);
+  if (!r.ok) return errorText(cmd, r.error.message, node);
   const json = cmd.output === 'json';
   const out = (v: Json) => JSON.stringify(v) + '\n';
   const body = r.body as { header: AnyHeader };

@@ -75,7 +75,11 @@ function ConsoleBody() {
           </p>
         )}
         {lines.map((l) => (
-          <pre key={l.id} className={`console-line ${l.kind}`}>
+          // A table (-w table) keeps its lines whole and scrolls sideways instead of wrapping.
+          <pre
+            key={l.id}
+            className={`console-line ${l.kind}${l.text.startsWith('+-') ? ' table' : ''}`}
+          >
             {l.text}
           </pre>
         ))}

@@ -22,19 +22,36 @@ export function print(kind: ConsoleLine['kind'], text: string): void {
   st.set({ consoleLines: [...st.consoleLines, line].slice(-MAX_LINES) });
 }
 
-function answer(node: number, command: string, r: ClientResponse): void {
+/** Whether `command` sent to `node` from the console awaits its answer; forgets it if so. */
+function wasPending(node: number, command: string): boolean {
   const i = pending.findIndex((p) => p.node === node && p.command === command);
   if (i >= 0) pending.splice(i, 1);
-  else print('input', prompt(node) + command); // a replayed command: show what was typed
-  const cmd = parseEtcdctl(command);
-  if (!('request' in cmd)) return;
-  const text = formatResponse(cmd, r, node);
-  print(r.ok && !text.startsWith('Error: ') ? 'output' : 'error', text);
+  return i >= 0;
+}
+
+function answer(node: number, command: string, r: ClientResponse): void {
+  // A replayed command (opening a link) was not typed here: show it first.
+  if (!wasPending(node, command)) print('input', prompt(node) + command);
+  // The run calls this: whatever goes wrong in printing must not stop the run.
+  try {
+    const cmd = parseEtcdctl(command);
+    if (!('request' in cmd)) return;
+    const text = formatResponse(cmd, r, node);
+    print(r.ok && !text.startsWith('Error: ') ? 'output' : 'error', text);
+  } catch (e) {
+    print('error', `Error: raftlab's console could not print the answer: ${String(e)}`);
+  }
 }
 
 /** A command sent from the console: its answer will print without an echo. */
 export function expectAnswer(node: number, command: string): void {
   pending.push({ node, command });
+}
+
+/** A command sent from the console that could not be performed (its node is gone, say). */
+export function actionFailed(node: number, command: string, error: string): void {
+  wasPending(node, command);
+  print('error', `Error: ${error}`);
 }
 
 /** Makes `s` print its etcdctl answers into the console. */

@@ -4,7 +4,7 @@
 // console-output.ts.
 import { EtcdctlError, parseEtcdctl } from '../../etcdctl/parse';
 import { act } from './actions';
-import { expectAnswer, print, prompt } from './console-output';
+import { actionFailed, expectAnswer, print, prompt } from './console-output';
 import { usePlayground } from './store';
 
 const MAX_HISTORY = 200;
@@ -39,5 +39,16 @@ export async function runLine(node: number, line: string): Promise<void> {
     return;
   }
   expectAnswer(node, command);
+  const from = st.session.timeline.length;
   await act({ kind: 'etcdctl', node, command });
+  // Performing it failed (recorded in the trace, the run goes on): say so here too.
+  const s = usePlayground.getState().session;
+  if (s !== st.session || !s) return;
+  for (let i = from; i < s.timeline.length; i++) {
+    const r = s.timeline.record(i);
+    if (r?.kind === 'action-failed' && r.action === 'etcdctl') {
+      actionFailed(node, command, String(r.error));
+      break;
+    }
+  }
 }

@@ -150,7 +150,15 @@ describe('get', () => {
     expect(error('get foo --prefix --from-key')).toBe(
       '`--prefix` and `--from-key` cannot be set at the same time, choose one',
     );
-    expect(error('get foo bar --prefix')).toMatch(/^too many arguments/);
+    expect(error('get foo bar --prefix')).toBe(
+      'too many arguments, only accept one argument when `--prefix` or `--from-key` is set',
+    );
+    expect(error('del foo bar --from-key')).toBe(
+      'too many arguments, only accept one argument when `--prefix` or `--from-key` is set',
+    );
+    expect(error('del a --prefix --from-key')).toBe(
+      '`--prefix` and `--from-key` cannot be set at the same time, choose one',
+    );
     expect(error('get foo --sort-by=SIZE')).toBe('bad sort target SIZE');
     expect(error('get foo --order=UP')).toBe('bad sort order UP');
     expect(error('get foo --limit')).toBe('flag needs an argument: --limit');
@@ -270,6 +278,16 @@ describe('lease, compaction, member, endpoint, move-leader', () => {
     );
     expect(error('lease revoke')).toBe('lease revoke command needs 1 argument');
     expect(error('lease keep-alive')).toBe('lease keep-alive command needs lease ID as argument');
+    for (const sub of ['revoke', 'timetolive', 'keep-alive', 'keep-alive --once'])
+      expect(error(`lease ${sub} zz`)).toBe(
+        'bad lease ID arg (strconv.ParseInt: parsing "zz": invalid syntax), expecting ID in Hex',
+      );
+    for (const sub of ['remove', 'promote'])
+      expect(error(`member ${sub} zz`)).toBe(
+        'bad member ID arg (strconv.ParseUint: parsing "zz": invalid syntax), expecting ID in Hex',
+      );
+    expect(error('move-leader zz')).toBe('strconv.ParseUint: parsing "zz": invalid syntax');
+    expect(error('compaction -5')).toBe("unknown shorthand flag: '5' in -5");
     expect(error('lease timetolive')).toBe('lease timetolive command needs lease ID as argument');
     expect(error('lease')).toMatch(/^lease needs a subcommand/);
     expect(error('lease frob 1')).toBe('unknown command "frob" for "etcdctl lease"');

@@ -216,29 +216,36 @@ function parseInt10(s: string): number {
   return n;
 }
 
-/** A lease or member ID as etcdctl reads it: hexadecimal (strconv.ParseInt(s, 16, 64)). */
-function parseHex(s: string): number {
-  if (!/^[+-]?[0-9a-fA-F]+$/.test(s))
-    throw new EtcdctlError(`strconv.ParseInt: parsing "${s}": invalid syntax`);
+/**
+ * An ID as etcdctl reads it: hexadecimal, strconv.ParseInt(s, 16, 64) for leases and
+ * ParseUint for members, with its error text.
+ */
+function parseHex(s: string, fn: 'ParseInt' | 'ParseUint' = 'ParseInt'): number {
+  const sign = fn === 'ParseInt' ? '[+-]?' : '';
+  if (!new RegExp(`^${sign}[0-9a-fA-F]+$`).test(s))
+    throw new EtcdctlError(`strconv.${fn}: parsing "${s}": invalid syntax`);
   const n = parseInt(s, 16);
   if (!Number.isSafeInteger(n))
-    throw new EtcdctlError(`strconv.ParseInt: parsing "${s}": value out of range`);
+    throw new EtcdctlError(`strconv.${fn}: parsing "${s}": value out of range`);
   return n;
 }
 
-function leaseId(s: string, what: string): number {
+/** A lease ID; `what` is etcdctl's words for a bad one ("bad lease ID" for put's --lease). */
+function leaseId(s: string, what = 'bad lease ID arg'): number {
   try {
     return parseHex(s);
   } catch (e) {
-    throw new EtcdctlError(`${what} (${(e as Error).message}), expecting ID in Hex`);
+    throw new EtcdctlError(`${what} (${(e as Error).message}), expecting ID in Hex`, { cause: e });
   }
 }
 
 function memberId(s: string): number {
   try {
-    return parseHex(s);
+    return parseHex(s, 'ParseUint');
   } catch (e) {
-    throw new EtcdctlError(`bad member ID arg (${(e as Error).message}), expecting ID in Hex`);
+    throw new EtcdctlError(`bad member ID arg (${(e as Error).message}), expecting ID in Hex`, {
+      cause: e,
+    });
   }
 }
 
@@ -295,11 +302,9 @@ function keyRange(p: Parsed, command: string): { key: Uint8Array; range_end?: Ui
     throw new EtcdctlError(
       '`--prefix` and `--from-key` cannot be set at the same time, choose one',
     );
-  if (prefix && p.args.length > 1)
-    throw new EtcdctlError('too many arguments, only accept one argument when `--prefix` is set.');
-  if (fromKey && p.args.length > 1)
+  if ((prefix || fromKey) && p.args.length > 1)
     throw new EtcdctlError(
-      'too many arguments, only accept one argument when `--from-key` is set.',
+      'too many arguments, only accept one argument when `--prefix` or `--from-key` is set',
     );
   let key = bytes(p.args[0]!);
   if (prefix) {
@@ -586,7 +591,7 @@ export const COMMANDS: Record<string, Sub> = {
     build: (p) => {
       needs(p, 1, 'lease revoke command needs 1 argument');
       return {
-        request: { method: 'leaseRevoke', body: { ID: leaseId(p.args[0]!, 'bad lease ID') } },
+        request: { method: 'leaseRevoke', body: { ID: leaseId(p.args[0]!) } },
       };
     },
   },
@@ -595,7 +600,7 @@ export const COMMANDS: Record<string, Sub> = {
     flags: { keys: { kind: 'bool' } },
     build: (p) => {
       needs(p, 1, 'lease timetolive command needs lease ID as argument');
-      const ID = leaseId(p.args[0]!, 'bad lease ID');
+      const ID = leaseId(p.args[0]!);
       const keys = bool(p, 'keys');
       return {
         request: { method: 'leaseTimeToLive', body: keys ? { ID, keys } : { ID } },
@@ -613,7 +618,7 @@ export const COMMANDS: Record<string, Sub> = {
     flags: { once: { kind: 'bool' } },
     build: (p) => {
       needs(p, 1, 'lease keep-alive command needs lease ID as argument');
-      const ID = leaseId(p.args[0]!, 'bad lease ID');
+      const ID = leaseId(p.args[0]!);
       return {
         request: { method: 'leaseKeepAlive', body: { ID } },
         print: bool(p, 'once') ? {} : { loop: true },
@@ -659,12 +664,7 @@ export const COMMANDS: Record<string, Sub> = {
     flags: noFlags,
     build: (p) => {
       needs(p, 1, 'move-leader command needs 1 argument');
-      let targetID: number;
-      try {
-        targetID = parseHex(p.args[0]!);
-      } catch (e) {
-        throw new EtcdctlError(`bad member ID arg (${(e as Error).message}), expecting ID in Hex`);
-      }
+      const targetID = parseHex(p.args[0]!, 'ParseUint');
       return { request: { method: 'moveLeader', body: { targetID } } };
     },
   },

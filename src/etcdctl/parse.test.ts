@@ -231,7 +231,15 @@ describe('txn', () => {
     expect(error(`txn 'size("a") = "1"'`)).toBe(
       'malformed comparison: size("a") = "1" (unknown target size)',
     );
-    expect(error(`txn 'version("a") = "x"'`)).toMatch(/^malformed comparison: .*bad number/);
+    expect(error(`txn 'version("a") = "x"'`)).toBe(
+      'invalid txn compare request: version("a") = "x"',
+    );
+    expect(error(`txn 'value(a) = "x"'`)).toBe(
+      'malformed comparison: value(a) = "x"; got value("")  ""',
+    );
+    expect(error(`txn 'value("a") = x'`)).toBe(
+      'malformed comparison: value("a") = x; got value("a") = ""',
+    );
     expect(error(`txn 'value("a") ~ "x"'`)).toMatch(/unknown op ~/);
     expect(error(`txn '' 'putx a b'`)).toBe('invalid txn request: putx a b');
     expect(error(`txn '' 'put a'`)).toMatch(/^invalid txn request: put a \(put command needs/);

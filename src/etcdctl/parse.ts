@@ -425,10 +425,15 @@ export function parseCompare(line: string): Compare {
   const paren = line.indexOf('(');
   if (paren < 0) throw new EtcdctlError(`malformed comparison: ${line}`);
   const targetName = line.slice(0, paren).trim();
+  // etcdctl reads the rest with fmt.Sscanf("%q) %s %q"), saying what it got when that fails;
+  // text after the operand is ignored, as Sscanf ignores it.
   const k = goQuoted(line.slice(paren + 1));
   const m = k && /^\)\s+(\S+)\s+(.*)$/.exec(k[1]);
   const v = m && goQuoted(m[2]!);
-  if (!k || !m || !v || v[1].trim() !== '') throw new EtcdctlError(`malformed comparison: ${line}`);
+  if (!k || !m || !v) {
+    const got = `${line.slice(0, paren)}(${JSON.stringify(k?.[0] ?? '')}) ${m?.[1] ?? ''} ""`;
+    throw new EtcdctlError(`malformed comparison: ${line}; got ${got}`);
+  }
   const target = COMPARE_TARGETS[targetName];
   if (!target)
     throw new EtcdctlError(`malformed comparison: ${line} (unknown target ${targetName})`);
@@ -440,7 +445,7 @@ export function parseCompare(line: string): Compare {
     try {
       return parse(val);
     } catch {
-      throw new EtcdctlError(`malformed comparison: ${line} (bad number ${JSON.stringify(val)})`);
+      throw new EtcdctlError(`invalid txn compare request: ${line}`);
     }
   };
   if (target === 'VALUE') cmp.value = bytes(val);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatResponse } from '../etcdctl/format';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
 import { parseScenario, type Scenario } from '../scenario/schema';
+import { MAX_ETCDCTL_LENGTH } from './actions';
 import { Session } from './session';
 
 const base = (): Scenario => parseScenario({ version: 1, seed: 7 });
@@ -89,5 +90,17 @@ describe('the etcdctl action', () => {
   it('checks a hand-written etcdctl action before the run starts', async () => {
     const bad = { ...base(), actions: [{ atUs: 1, kind: 'etcdctl', node: 1, command: 'get' }] };
     await expect(Session.start(bad)).rejects.toThrow(/get command needs one argument/);
+    // The longest command line, all quotes, still fits a scenario's limit for one action.
+    const long = `put k ${'"'.repeat(MAX_ETCDCTL_LENGTH - 6)}`;
+    expect(() =>
+      parseScenario({ ...base(), actions: [{ atUs: 1, kind: 'etcdctl', node: 1, command: long }] }),
+    ).not.toThrow();
+    const tooLong = {
+      ...base(),
+      actions: [
+        { atUs: 1, kind: 'etcdctl', node: 1, command: `get ${'k'.repeat(MAX_ETCDCTL_LENGTH)}` },
+      ],
+    };
+    await expect(Session.start(tooLong)).rejects.toThrow(/longer than 2048 characters/);
   });
 });

@@ -3,6 +3,7 @@
 // of command names and flags. Commands run as recorded actions, so share links replay them.
 import { useEffect, useRef, useState } from 'react';
 import { complete } from '../../etcdctl/parse';
+import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
 import { runLine } from './console';
 import { print, prompt } from './console-output';
 import { CollapsiblePanel, NodeSelect } from './panels';
@@ -108,7 +109,7 @@ function ConsoleBody() {
               setAt(null);
             }}
             onKeyDown={onKeyDown}
-            maxLength={4096}
+            maxLength={MAX_ETCDCTL_LENGTH}
             spellCheck={false}
             autoComplete="off"
             autoCapitalize="off"

@@ -542,3 +542,67 @@ test('a story opens from time 0, pauses at its checkpoints with their narration,
   await card.screenshot({ path: 'test-results/screenshots/story-card.png' });
   expect(errors).toEqual([]);
 });
+
+test('the console speaks etcdctl: put, get, -w json, a malformed command, history, Tab', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(60_000); // two pages, a dozen commands, on a loaded machine
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Console', exact: true }).click();
+  const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
+  await expect(input).toBeFocused();
+  const out = page.getByTestId('console-output');
+  const last = out.locator('.console-line.output, .console-line.error').last();
+  /** Runs a command line and waits for what it printed. */
+  const run = async (line: string, printed: string | RegExp) => {
+    const before = await out.locator('.console-line').count();
+    await input.fill(line);
+    await input.press('Enter');
+    await expect(out.locator('.console-line')).toHaveCount(before + 2, { timeout: 10_000 });
+    await expect.poll(() => last.textContent(), { timeout: 10_000 }).toMatch(printed);
+  };
+  await run('put foo bar', /^OK$/);
+  await run('get foo', /^foo\nbar$/);
+  await run('get foo -w json', /"kvs":\[\{"key":"Zm9v",/);
+  const json = JSON.parse((await last.textContent())!) as { kvs: { value: string }[] };
+  expect(json.kvs[0]!.value).toBe('YmFy');
+  await run('put foo', /^Error: put command needs 1 argument and input from stdin or 2 arguments$/);
+  await expect(last).toHaveClass(/error/);
+  // Keys and values are text, never markup.
+  await run('put "<b>k</b>" "<img src=x onerror=alert(1)>"', /^OK$/);
+  await run('get "<b>k</b>"', /^<b>k<\/b>\n<img src=x onerror=alert\(1\)>$/);
+  expect(await out.locator('b, img').count()).toBe(0);
+  // History and completion.
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue('get "<b>k</b>"');
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue('put "<b>k</b>" "<img src=x onerror=alert(1)>"');
+  await input.press('ArrowDown');
+  await input.press('ArrowDown');
+  await expect(input).toHaveValue('');
+  await input.fill('lease g');
+  await input.press('Tab');
+  await expect(input).toHaveValue('lease grant ');
+  await expect(input).toBeFocused();
+  await input.fill('');
+  // The feed tells what the console ran.
+  await expect(page.getByTestId('feed')).toContainText(
+    'n1 gets an etcdctl command from the console: get foo -w json',
+  );
+  await page.screenshot({ path: 'test-results/screenshots/console.png', fullPage: true });
+  // A link replays the commands (not the malformed one, never sent), and the console shows them.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+  await expect(page).toHaveURL(/#.+/);
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const { page: page2, close } = await openElsewhere(browser, page.url(), hash);
+  await page2.getByRole('button', { name: 'Console', exact: true }).click();
+  const out2 = page2.getByTestId('console-output');
+  await expect(out2).toContainText('n1$ etcdctl get foo -w json');
+  await expect(out2.locator('.console-line.output').first()).toHaveText('OK');
+  await expect(out2).not.toContainText('put command needs');
+  await close();
+  expect(errors).toEqual([]);
+});

@@ -873,7 +873,16 @@ export class EtcdServer {
     const waiter = ctx ? this.waiters.get(ctx) : undefined;
     if (waiter) {
       this.waiters.delete(ctx);
-      this.respond(waiter, { header: this.header(), members: this.members() });
+      const members = this.members();
+      // MemberAddResponse names the member added, as etcd's does.
+      const ids = 'changes' in cc ? cc.changes.map((c) => c.nodeId) : [cc.nodeId];
+      const added = members.find((m) => m.ID === ids[0]);
+      this.respond(
+        waiter,
+        waiter.method === 'memberAdd' && added
+          ? { header: this.header(), member: added, members }
+          : { header: this.header(), members },
+      );
     }
     if (wasMember && !this.isMember()) {
       this.removed = true;

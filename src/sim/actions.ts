@@ -12,13 +12,24 @@ import {
   type Scenario,
 } from '../scenario/schema';
 import { applySettings, type Cluster } from './cluster';
+import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
 
 export interface ActionContext {
   cluster: Cluster;
-  /** Sends a request from the action client; `onDone` gets its answer. */
-  send(node: number, request: ClientRequest, onDone?: (r: ClientResponse) => void): void;
+  /**
+   * Sends a request from the action client; `onDone` gets its answer. Quiet: the answer is not
+   * told to the quick client bar (Session.onActionAnswer).
+   */
+  send(
+    node: number,
+    request: ClientRequest,
+    onDone?: (r: ClientResponse) => void,
+    quiet?: boolean,
+  ): void;
   /** The member leading the highest term now, as the trace tells it (undefined: none known). */
   leader(): number | undefined;
+  /** Hears the answer to an etcdctl action's request (the playground's console prints it). */
+  etcdctlAnswer?(node: number, command: string, r: ClientResponse): void;
 }
 
 interface ActionDef {
@@ -74,6 +85,40 @@ function groups(a: Action): number[][] {
 /** The key a lease-put action attaches to lease `id`: its revoke deletes it. */
 export function leaseKey(id: number): string {
   return `lease/${id}`;
+}
+
+/** Starts a member the cluster has just accepted (add-member, etcdctl member add). */
+function startMember(ctx: ActionContext, newId: number, r: ClientResponse): void {
+  const c = ctx.cluster.conductor;
+  if (!r.ok || c.nodeIds().includes(newId)) return;
+  c.addNode(newId);
+  // Started as an event of its own, in order with everything else (not from inside this
+  // callback), so every host runs it at the same point of the run.
+  c.at(c.now, 'start-member', () => c.restart(newId));
+}
+
+/**
+ * The longest command line an etcdctl action may carry: its action stays within what a scenario
+ * accepts for one action even when every character needs escaping in JSON.
+ */
+export const MAX_ETCDCTL_LENGTH = 2048;
+
+/** An etcdctl action's command line, parsed: it must send a request (help sends none). */
+function etcdctlCommand(a: Action): EtcdctlCommand {
+  const line = text(a, 'command');
+  if (line.length > MAX_ETCDCTL_LENGTH)
+    throw new Error(
+      `action etcdctl at ${a.atUs} µs: command is longer than ${MAX_ETCDCTL_LENGTH} characters`,
+    );
+  let cmd;
+  try {
+    cmd = parseEtcdctl(line);
+  } catch (e) {
+    throw new Error(`action etcdctl at ${a.atUs} µs: ${(e as Error).message}`, { cause: e });
+  }
+  if (!('request' in cmd))
+    throw new Error(`action etcdctl at ${a.atUs} µs: ${cmd.name} sends no request`);
+  return cmd;
 }
 
 function leaderNow(ctx: ActionContext): number {
@@ -331,14 +376,7 @@ export const ACTIONS: Record<string, ActionDef> = {
       ctx.send(
         node(a, 'node', ctx),
         { method: 'memberAdd', body: { ID: newId, isLearner: a.learner === true } },
-        (r) => {
-          if (!r.ok || ctx.cluster.conductor.nodeIds().includes(newId)) return;
-          ctx.cluster.conductor.addNode(newId);
-          // Started as an event of its own, in order with everything else (not from inside this
-          // callback), so every host runs it at the same point of the run.
-          const c = ctx.cluster.conductor;
-          c.at(c.now, 'start-member', () => c.restart(newId));
-        },
+        (r) => startMember(ctx, newId, r),
       );
     },
   },
@@ -359,6 +397,25 @@ export const ACTIONS: Record<string, ActionDef> = {
     check: (a) => void (id(a, 'node'), id(a, 'to')),
     perform: (a, ctx) =>
       ctx.send(node(a, 'node', ctx), { method: 'moveLeader', body: { targetID: id(a, 'to') } }),
+  },
+  etcdctl: {
+    label: 'run an etcdctl command line against a node (the console)',
+    check: (a) => void (id(a, 'node'), etcdctlCommand(a)),
+    perform: (a, ctx) => {
+      const n = node(a, 'node', ctx);
+      const command = text(a, 'command');
+      const { request } = etcdctlCommand(a);
+      ctx.cluster.conductor.note('etcdctl', { node: n, command });
+      ctx.send(
+        n,
+        request,
+        (r) => {
+          ctx.etcdctlAnswer?.(n, command, r);
+          if (request.method === 'memberAdd') startMember(ctx, request.body.ID, r);
+        },
+        true,
+      );
+    },
   },
   'graceful-stop': {
     label: 'stop a node gracefully (a leader hands leadership over first)',

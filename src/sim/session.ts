@@ -61,8 +61,16 @@ export class Session {
   /** Every key-value call made so far, in the order made. */
   readonly history: HistoryOp[] = [];
   private readonly actionCtx: ActionContext;
-  /** Hears the answer to every request an action made (the quick client bar shows them). */
+  /**
+   * Hears the answer to every request an action made (the quick client bar shows them), but the
+   * etcdctl action's, which go to onEtcdctlAnswer.
+   */
   onActionAnswer: ((method: ClientRequest['method'], response: ClientResponse) => void) | undefined;
+  /**
+   * Hears the answer to every etcdctl action (the playground's console prints them), replayed
+   * ones included.
+   */
+  onEtcdctlAnswer: ((node: number, command: string, response: ClientResponse) => void) | undefined;
 
   private constructor(
     readonly scenario: Scenario,
@@ -78,11 +86,12 @@ export class Session {
     this.actionCtx = {
       cluster,
       leader: () => this.leaderNow(),
-      send: (node, request, onDone) =>
+      send: (node, request, onDone, quiet) =>
         this.send(node, ACTION_CLIENT, `action:${request.method}`, request, (r) => {
           onDone?.(r);
-          this.onActionAnswer?.(request.method, r);
+          if (!quiet) this.onActionAnswer?.(request.method, r);
         }),
+      etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
     };
   }
 
@@ -277,6 +286,14 @@ export class Session {
     checkActions([a]);
     this.scenario.actions.push(a);
     await performAction(a, this.actionCtx);
+  }
+
+  /**
+   * Runs an etcdctl command line against a node, recorded as an action (so a share link replays
+   * it); its answer goes to `onEtcdctlAnswer`. A malformed line throws before anything is done.
+   */
+  etcdctl(node: number, command: string): Promise<void> {
+    return this.act({ kind: 'etcdctl', node, command });
   }
 
   /**

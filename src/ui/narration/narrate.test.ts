@@ -401,6 +401,10 @@ describe('narrate: storage, membership, leases, faults, actions', () => {
     expect(
       say('action-failed', { action: 'crash', error: 'node 9 is not a node of this cluster' }),
     ).toBe('The action "crash" could not be done: node 9 is not a node of this cluster');
+    expect(say('etcdctl', { node: 2, command: 'put <b>k</b> v' })).toBe(
+      'n2 gets an etcdctl command from the console: put <b>k</b> v',
+    );
+    expect(say('action', { label: 'etcdctl' })).toBe('Action: run an etcdctl command');
   });
 });
 

@@ -611,6 +611,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['promote-member', 'Action: promote a learner to a voter'],
   ['transfer-leader', 'Action: move leadership to another member'],
   ['graceful-stop', 'Action: stop a node gracefully'],
+  ['etcdctl', 'Action: run an etcdctl command'],
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
   ['client-retry', 'A workload client tries again after a failed request'],
@@ -641,6 +642,14 @@ function narrateActionFailed(r: TraceRecord): string {
   return `${what} could not be done: ${errorText(r.error)}`;
 }
 
+function narrateEtcdctl(r: TraceRecord): string {
+  const command = str(r.command);
+  const n = nodeName(r.node);
+  return command === undefined
+    ? `${n} gets an etcdctl command from the console`
+    : `${n} gets an etcdctl command from the console: ${plainText(command, 120)}`;
+}
+
 function narrateInvariantViolated(r: TraceRecord): string {
   const name = str(r.invariant) ?? 'a safety property';
   return `Safety broken (${plainText(name, 40)}): ${plainText(str(r.message) ?? '', 300)}`;
@@ -665,6 +674,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['slow-disk', narrateSlowDisk],
   ['action', narrateAction],
   ['action-failed', narrateActionFailed],
+  ['etcdctl', narrateEtcdctl],
   ['invariant-violated', narrateInvariantViolated],
   ['settings', narrateSettings],
   // the etcd server

@@ -81,6 +81,7 @@ async function storyRun(f: Follower): Promise<void> {
       actions: [
         { atUs: 2_000_000, kind: 'put', node: 1, key: '<b>key</b>', value: 'x' },
         { atUs: 2_100_000, kind: 'get', node: 2, key: '<b>key</b>' },
+        { atUs: 2_100_000, kind: 'etcdctl', node: 1, command: 'get "<b>key</b>" --prefix' },
         { atUs: 2_100_000, kind: 'get', node: 3, key: '<b>key</b>', serializable: true },
         { atUs: 2_500_000, kind: 'crash', node: 2 },
         { atUs: 2_600_000, kind: 'pause', node: 3 },
@@ -305,6 +306,7 @@ describe('narration over real runs', () => {
     const s = follower.sentences;
     const has = (re: RegExp) => expect(s).toContainEqual(expect.stringMatching(re));
     has(/^n2 crashes: /);
+    has(/^n1 gets an etcdctl command from the console: get "<b>key<\/b>" --prefix$/);
     has(/^n2 restarts from its disk alone/);
     has(/^n3's disk becomes 4x slower/);
     has(/^n3's disk is back to normal speed$/);

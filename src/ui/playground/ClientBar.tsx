@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { act } from './actions';
+import { NodeSelect } from './panels';
 import { usePlayground } from './store';
 
 /** Put a key, get a key (linearizable or serializable) against a chosen node. */
@@ -15,16 +16,7 @@ export function ClientBar() {
     <section className="panel" aria-labelledby="client-title">
       <h2 id="client-title">Client</h2>
       <form className="client" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Node{' '}
-          <select value={node} onChange={(e) => setNode(Number(e.target.value))}>
-            {ids.map((id) => (
-              <option key={id} value={id}>
-                n{id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NodeSelect ids={ids} value={node} onChange={setNode} />
         <label>
           Key <input value={key} onChange={(e) => setKey(e.target.value)} maxLength={256} />
         </label>

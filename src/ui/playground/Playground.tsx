@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
+import { ConsolePanel } from './Console';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
 import { HistoryPanel } from './HistoryPanel';
@@ -96,6 +97,7 @@ export function Playground() {
           <EventFeed />
           <StoriesPanel />
           <HistoryPanel />
+          <ConsolePanel />
         </div>
         <aside className="side">
           <RunInfo />

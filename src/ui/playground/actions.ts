@@ -5,6 +5,7 @@ import type { ClusterSettings } from '../../scenario/schema';
 import type { ClientRequest, ClientResponse } from '../../server/requests';
 import { settingsInEffect } from '../../sim/actions';
 import type { Session } from '../../sim/session';
+import { attachConsole } from './console-output';
 import { exclusive } from './exclusive';
 import { NEXT_KINDS, type NextKind } from './feed';
 import { closeSession, openSession } from './useSession';
@@ -50,6 +51,7 @@ async function actNow(action: { kind: string; [arg: string]: unknown }): Promise
       s = forked;
       usePlayground.getState().set({ session: s, viewUs: s.nowUs });
     }
+    attachConsole(s);
     s.onActionAnswer = (method, r) => {
       usePlayground.getState().set({ quick: { text: describeAnswer(method, r), ok: r.ok } });
     };

@@ -19,6 +19,13 @@ export interface OpenStory {
   progress: StoryProgress;
 }
 
+/** One entry of the console's scrollback: a command as typed, or what it printed. */
+export interface ConsoleLine {
+  id: number;
+  kind: 'input' | 'output' | 'error';
+  text: string;
+}
+
 export interface PlaygroundState {
   session: Session | null;
   /** The simulated time the view shows (may be behind the head of the run). */
@@ -31,6 +38,10 @@ export interface PlaygroundState {
   group: number[];
   banner: string | null;
   quick: QuickResult | null;
+  /** The console's scrollback (Console.tsx), oldest first. */
+  consoleLines: ConsoleLine[];
+  /** Commands typed into the console, oldest first (its up/down history). */
+  consoleHistory: string[];
   /** Bumped whenever the session moves, so views derived from it re-render. */
   tick: number;
   busy: boolean;
@@ -50,6 +61,8 @@ export const usePlayground = create<PlaygroundState>((set) => ({
   group: [],
   banner: null,
   quick: null,
+  consoleLines: [],
+  consoleHistory: [],
   tick: 0,
   busy: false,
   story: null,

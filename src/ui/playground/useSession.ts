@@ -5,6 +5,7 @@ import { WorkerHost } from '../../host/worker-host';
 import { nodeSpecs } from '../../sim/cluster';
 import { Session } from '../../sim/session';
 import type { Scenario } from '../../scenario/schema';
+import { attachConsole } from './console-output';
 import { scenarioFromFragment } from './share';
 import { usePlayground } from './store';
 import { noticeViolation, unnoticedViolation } from './violation';
@@ -14,9 +15,16 @@ function freshNamespace(): string {
   return `pg-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-export async function openSession(scenario: Scenario): Promise<Session> {
+/**
+ * Starts a scenario on fresh workers and replays it to its cursor (Session.open); with `echo`,
+ * the console prints the answers of the etcdctl commands it replays (opening a share link).
+ */
+export async function openSession(scenario: Scenario, echo = false): Promise<Session> {
   const host = new WorkerHost(nodeSpecs(scenario.settings, scenario.seed), freshNamespace());
-  return Session.open(scenario, { host });
+  const s = await Session.start(scenario, { host });
+  if (echo) attachConsole(s);
+  await s.runToPlace(scenario.cursorUs, scenario.cursorEvents);
+  return s;
 }
 
 export async function closeSession(s: Session | null): Promise<void> {
@@ -42,7 +50,7 @@ export function useSession(): void {
     (async () => {
       const seed = Math.floor(Math.random() * 0xffffffff);
       const from = await scenarioFromFragment(window.location.hash, seed);
-      const s = await openSession(from.scenario);
+      const s = await openSession(from.scenario, true);
       opened = s;
       if (!live) return closeSession(s);
       if (from.kind !== 'link') await warmUp(s);

@@ -583,13 +583,21 @@ test('the charts panel draws throughput, latency and failures, and exports a cha
   expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svg).toContain('stroke:');
   expect(svg).not.toContain('var(--');
+  // the file draws on its own, with no stylesheet
+  const alone = await page.context().newPage();
+  await alone.setContent(svg);
+  await alone
+    .locator('svg')
+    .screenshot({ path: 'test-results/screenshots/chart-latency-export.png' });
+  await alone.close();
   await page.getByTestId('chart-throughput').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/charts.png', fullPage: true });
   expect(errors).toEqual([]);
 });
 
-test('embed mode shows one scenario without the chrome', async ({ page }) => {
-  const errors = await openPlayground(page, `/?embed#${await fuzzFragment(1, 3)}`);
+test('embed mode shows one scenario without the chrome', async ({ page, browser }) => {
+  const fragment = await fuzzFragment(1, 3);
+  const errors = await openPlayground(page, `/?embed#${fragment}`);
   await expect(page.getByTestId('sim-time')).toHaveText(/^3\.000 s/, { timeout: 20_000 });
   await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
   await expect(page.getByRole('toolbar', { name: 'Time' })).toBeVisible();
@@ -599,5 +607,10 @@ test('embed mode shows one scenario without the chrome', async ({ page }) => {
   for (const name of ['History', 'Charts', 'Stories', 'Copy link', 'Keys (?)'])
     await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screenshots/embed.png' });
+  // the same link without the flag: the same run
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const full = await openElsewhere(browser, `/#${fragment}`, hash);
+  await expect(full.page.locator('header')).toHaveCount(1);
+  await full.close();
   expect(errors).toEqual([]);
 });

@@ -38,9 +38,14 @@ function fmt(v: number): string {
   return plain(v);
 }
 
+/** The powers of ten a log scale's domain holds: its ticks. */
+function decades(y: Scale): number[] {
+  return y.ticks().filter((t) => Number.isInteger(Math.log10(t)));
+}
+
 /** A number for an accessible summary: whole above 10, one decimal below. */
 function plain(v: number): string {
-  return v >= 10 || v === 0 ? String(Math.round(v)) : v.toFixed(1);
+  return v >= 10 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(1);
 }
 
 /** A chart: its title and axes drawn in the SVG, an accessible summary, an Export SVG button. */
@@ -151,8 +156,10 @@ function ChartsBody() {
   const b = data.buckets;
   const maxRate = Math.max(1, ...b.map((k) => Math.max(k.readsPerS, k.writesPerS)));
   const yRate = scaleLinear().domain([0, maxRate]).nice().range([Y0, Y1]);
-  const yLat = scaleLinear()
-    .domain([0, Math.max(1, data.maxP99Ms)])
+  const p50s = b.flatMap((k) => (k.p50Ms === null ? [] : [k.p50Ms]));
+  // log: a stalled call's seconds and the usual milliseconds on one axis
+  const yLat = scaleLog()
+    .domain([Math.max(0.01, Math.min(1, ...p50s)), Math.max(10, data.maxP99Ms)])
     .nice()
     .range([Y0, Y1]);
   const maxFailed = Math.max(1, ...b.map((k) => k.failedWrites));
@@ -170,7 +177,6 @@ function ChartsBody() {
   const peak = (f: (k: ChartBucket) => number) => plain(Math.max(0, ...b.map(f)));
   const slot = (X1 - X0) / b.length;
   const lc = data.leaderChanges;
-  const p50s = b.flatMap((k) => (k.p50Ms === null ? [] : [k.p50Ms]));
 
   return (
     <div id="charts-body" className="charts-body">
@@ -201,8 +207,8 @@ function ChartsBody() {
           summary={`Latency over ${span} s of simulated time: p50 per bucket ${p50s.length ? `${plain(Math.min(...p50s))} to ${plain(Math.max(...p50s))}` : 'none'} ms, highest p99 ${plain(data.maxP99Ms)} ms.`}
           {...timeAxis}
           y={yLat}
-          yTicks={yLat.ticks(5)}
-          yLabel="ms"
+          yTicks={decades(yLat)}
+          yLabel="ms (log)"
           legend={[
             ['p50', 'p50'],
             ['p99', 'p99'],
@@ -283,7 +289,7 @@ function ReadPathsChart() {
     .nice()
     .range([Y0, Y1]);
   const xTicks = [...new Set(cs)].sort((a, b) => a - b);
-  const yTicks = y.ticks().filter((t) => Math.log10(t) % 1 === 0);
+  const yTicks = decades(y);
   const summary = `Reads per second over client concurrency (log axes), for each read path: ${paths
     .map(([name, pts]) => {
       const first = pts[0];

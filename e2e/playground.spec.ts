@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { planScenario } from '../src/check/fuzz/plan';
 import { encodeFragment } from '../src/scenario/link-codec';
 import type { UnsafeSetting } from '../src/scenario/schema';
@@ -604,5 +605,76 @@ test('the console speaks etcdctl: put, get, -w json, a malformed command, histor
   await expect(out2.locator('.console-line.output').first()).toHaveText('OK');
   await expect(out2).not.toContainText('put command needs');
   await close();
+  expect(errors).toEqual([]);
+});
+
+/** A fuzz run's share link (a workload, partitions) at `cursorS`, as a URL fragment. */
+async function fuzzFragment(seed: number, cursorS: number) {
+  return encodeFragment({ ...planScenario(seed, { minutes: 1 }), cursorUs: cursorS * 1e6 });
+}
+
+test('the charts panel draws throughput, latency and failures, and exports a chart as SVG', async ({
+  page,
+}) => {
+  const errors = await openPlayground(page, `/#${await fuzzFragment(1, 8)}`);
+  await expect(page.getByTestId('sim-time')).toHaveText(/^8\.000 s/, { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Charts', exact: true }).click();
+  for (const id of ['throughput', 'latency', 'read-paths']) {
+    const chart = page.getByTestId(`chart-${id}`);
+    await expect(chart.locator('path.series').first()).toHaveAttribute('d', /^M/);
+  }
+  await expect(page.getByTestId('chart-throughput').getByRole('img')).toHaveAccessibleName(
+    /^Throughput over 8 s of simulated time: up to \d+ reads\/s and \d+ writes\/s per bucket; [1-9]\d* reads and [1-9]\d* writes in all\.$/,
+  );
+  await expect(page.getByTestId('chart-latency').getByRole('img')).toHaveAccessibleName(
+    /highest p99 [\d.]+ ms\.$/,
+  );
+  await expect(page.getByTestId('chart-failures').getByRole('img')).toHaveAccessibleName(
+    /^\d+ failed writes and [1-9]\d* leader elections over 8 s/,
+  );
+  await expect(page.getByTestId('chart-failures').locator('line.leader').first()).toBeAttached();
+  await expect(page.getByTestId('chart-read-paths')).toContainText(
+    'measured by npm run bench -- stories',
+  );
+  const download = page.waitForEvent('download');
+  await page
+    .getByTestId('chart-latency')
+    .getByRole('button', { name: 'Export SVG', exact: true })
+    .click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('raftlab-latency.svg');
+  const svg = await readFile(await file.path(), 'utf8');
+  expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('stroke:');
+  expect(svg).not.toContain('var(--');
+  // the file draws on its own, with no stylesheet
+  const alone = await page.context().newPage();
+  await alone.setContent(svg);
+  await alone
+    .locator('svg')
+    .screenshot({ path: 'test-results/screenshots/chart-latency-export.png' });
+  await alone.close();
+  await page.getByTestId('chart-throughput').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/charts.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('embed mode shows one scenario without the chrome', async ({ page, browser }) => {
+  const fragment = await fuzzFragment(1, 3);
+  const errors = await openPlayground(page, `/?embed#${fragment}`);
+  await expect(page.getByTestId('sim-time')).toHaveText(/^3\.000 s/, { timeout: 20_000 });
+  await expect(page.locator('[data-testid^="node-"]').first()).toBeVisible();
+  await expect(page.getByRole('toolbar', { name: 'Time' })).toBeVisible();
+  await expect(page.getByTestId('trace-hash')).toHaveText(/^[0-9a-f]{8,}$/);
+  await expect(page.locator('header')).toHaveCount(0);
+  await expect(page.locator('aside')).toHaveCount(0);
+  for (const name of ['History', 'Charts', 'Stories', 'Copy link', 'Keys (?)'])
+    await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/embed.png' });
+  // the same link without the flag: the same run
+  const hash = await page.getByTestId('trace-hash').textContent();
+  const full = await openElsewhere(browser, `/#${fragment}`, hash);
+  await expect(full.page.locator('header')).toHaveCount(1);
+  await full.close();
   expect(errors).toEqual([]);
 });

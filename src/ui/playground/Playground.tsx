@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ChartsPanel } from './ChartsPanel';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
 import { ConsolePanel } from './Console';
@@ -10,7 +11,7 @@ import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
 import { StoriesPanel, StoryCard } from './Stories';
-import { RunInfo } from './RunInfo';
+import { RunInfo, TraceHash } from './RunInfo';
 import { stepEvent } from './actions';
 import { SPEEDS, usePlayground } from './store';
 import { usePlayLoop } from './usePlayLoop';
@@ -56,16 +57,44 @@ function useShortcuts(toggleHelp: () => void, closeHelp: () => void): void {
   }, [toggleHelp, closeHelp]);
 }
 
+/**
+ * Embed mode (`?embed`, e.g. `/?embed#<share fragment>`): one scenario without the chrome, for
+ * docs and slides; the cluster, the time controls and the trace hash, sized to the window.
+ */
+function isEmbed(): boolean {
+  return new URLSearchParams(window.location.search).has('embed');
+}
+
+function Embedded() {
+  const banner = usePlayground((s) => s.banner);
+  return (
+    <div className="playground embed">
+      {banner && (
+        <div className="banner" role="alert" data-testid="banner">
+          <span>{banner}</span>
+        </div>
+      )}
+      <main className="view">
+        <ClusterView />
+        <Controls />
+        <TraceHash />
+      </main>
+    </div>
+  );
+}
+
 export function Playground() {
   useSession();
   usePlayLoop();
   const banner = usePlayground((s) => s.banner);
   const set = usePlayground((s) => s.set);
   const [help, setHelp] = useState(false);
+  const [embed] = useState(isEmbed);
   useShortcuts(
     () => setHelp((h) => !h),
     () => setHelp(false),
   );
+  if (embed) return <Embedded />;
   return (
     <div className="playground">
       <header className="app-header">
@@ -98,6 +127,7 @@ export function Playground() {
           <StoriesPanel />
           <HistoryPanel />
           <ConsolePanel />
+          <ChartsPanel />
         </div>
         <aside className="side">
           <RunInfo />

@@ -9,22 +9,43 @@ import { usePlayground } from './store';
 /** Largest scenario file accepted for import. */
 const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
 
-export function RunInfo() {
+/**
+ * The trace hash at the view time: the conductor's own at the head; recomputed from the trace
+ * when looking at the past, and only while paused (it walks the whole trace).
+ */
+export function useTraceHash(): string {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
   const tick = usePlayground((s) => s.tick);
   const playing = usePlayground((s) => s.playing);
-  const [copied, setCopied] = useState('');
-  const file = useRef<HTMLInputElement>(null);
   const atHead = session !== null && viewUs >= session.nowUs;
-  // The hash at the view time: the conductor's own at the head; recomputed from the trace when
-  // looking at the past, and only while paused (it walks the whole trace).
-  const hash = useMemo(() => {
+  return useMemo(() => {
     void tick; // the head's hash moves with the run
     if (!session) return '';
     if (atHead) return session.traceHash;
     return playing ? '…' : session.timeline.traceHashAt(viewUs);
   }, [session, viewUs, atHead, playing, tick]);
+}
+
+/** The run's trace hash alone (embed mode's run info). */
+export function TraceHash() {
+  const session = usePlayground((s) => s.session);
+  const viewUs = usePlayground((s) => s.viewUs);
+  const hash = useTraceHash();
+  if (!session) return null;
+  return (
+    <p className="embed-info">
+      {formatUs(viewUs)} · trace hash <code data-testid="trace-hash">{hash}</code>
+    </p>
+  );
+}
+
+export function RunInfo() {
+  const session = usePlayground((s) => s.session);
+  const viewUs = usePlayground((s) => s.viewUs);
+  const [copied, setCopied] = useState('');
+  const file = useRef<HTMLInputElement>(null);
+  const hash = useTraceHash();
 
   if (!session) return null;
   // The actions a link from here carries (what the person did, settings changes included).

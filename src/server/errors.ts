@@ -47,14 +47,14 @@ export function serverError(name: ServerErrorName): EtcdError {
 
 /**
  * Whether a failed call's error says for certain that it never reached the log: refused before
- * it was proposed (no leader, a dropped proposal, a stopped member) or never delivered (the member
- * was down). Any other failure, a timeout above all, may still have been applied.
+ * it was proposed (no leader, a dropped proposal, a stopped member). Any other failure, a timeout
+ * above all, may still have been applied. (A call that never reached a member is the caller's
+ * to know: the session marks those itself.)
  */
 export function definitelyNotApplied(message: string): boolean {
   return (
     message === SERVER_ERRORS.NoLeader[0] ||
     message === SERVER_ERRORS.LeaderChanged[0] ||
-    message === SERVER_ERRORS.Stopped[0] ||
-    / is down: connection refused$/.test(message)
+    message === SERVER_ERRORS.Stopped[0]
   );
 }

@@ -29,6 +29,15 @@ export function isForward(m: PeerMessage): m is ForwardMessage | ForwardRespMess
 }
 
 /**
+ * Whether a message of this type carries a client's call (a proposal, a forwarded call): such a
+ * message is never delivered twice, as etcd's transport (TCP) never does, or the cluster would act
+ * on the call twice.
+ */
+export function carriesClientCall(type: string): boolean {
+  return type === 'MsgProp' || type === 'MsgForward';
+}
+
+/**
  * The fields of a message worth a trace record: a Raft message's term and what it carries
  * (index, log term, entry count, commit, rejection), so the feed and the message panel can say
  * "MsgApp with 3 entries after index 4, commit 4". Zero and false fields are left out.

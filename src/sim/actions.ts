@@ -160,6 +160,24 @@ function settingsAction(label: string, args: SettingArgs): ActionDef {
 }
 const noArgs = () => undefined;
 
+/** An action on one message still on the wire, named by `msgId`; `apply` is false if it is gone. */
+function messageAction(
+  label: string,
+  apply: (conductor: Cluster['conductor'], msgId: number) => boolean,
+): ActionDef {
+  return {
+    label,
+    check: (a) => {
+      if (!Number.isInteger(a.msgId) || (a.msgId as number) < 1)
+        throw new Error(`action ${a.kind} at ${a.atUs} µs: msgId must be a message id`);
+    },
+    perform: (a, ctx) => {
+      if (!apply(ctx.cluster.conductor, a.msgId as number))
+        throw new Error(`message ${String(a.msgId)} is no longer on the wire`);
+    },
+  };
+}
+
 /** Asks node `n` to stop (a leader first hands leadership over), then takes it down. */
 function gracefulStop(n: number, ctx: ActionContext): void {
   ctx.send(n, { method: 'stop', body: {} }, () => {
@@ -319,28 +337,10 @@ export const ACTIONS: Record<string, ActionDef> = {
     'change the auth mode and the bcrypt cost',
     same('authMode', 'bcryptCost'),
   ),
-  'drop-message': {
-    label: 'drop a message on the wire',
-    check: (a) => {
-      if (!Number.isInteger(a.msgId) || (a.msgId as number) < 1)
-        throw new Error(`action drop-message at ${a.atUs} µs: msgId must be a message id`);
-    },
-    perform: (a, ctx) => {
-      if (!ctx.cluster.conductor.dropMessage(a.msgId as number))
-        throw new Error(`message ${String(a.msgId)} is no longer on the wire`);
-    },
-  },
-  'duplicate-message': {
-    label: 'deliver a message on the wire twice',
-    check: (a) => {
-      if (!Number.isInteger(a.msgId) || (a.msgId as number) < 1)
-        throw new Error(`action duplicate-message at ${a.atUs} µs: msgId must be a message id`);
-    },
-    perform: (a, ctx) => {
-      if (!ctx.cluster.conductor.duplicateMessage(a.msgId as number))
-        throw new Error(`message ${String(a.msgId)} is no longer on the wire`);
-    },
-  },
+  'drop-message': messageAction('drop a message on the wire', (c, id) => c.dropMessage(id)),
+  'duplicate-message': messageAction('deliver a message on the wire twice', (c, id) =>
+    c.duplicateMessage(id),
+  ),
   campaign: {
     label: 'make a node campaign now, as if its election timer fired',
     check: one('node'),

@@ -1,6 +1,6 @@
 // Builds a running cluster from scenario settings: node specs, a host, and the conductor that
 // drives them, plus a small client for tests, the CLI and the UI's quick client bar.
-import { describeMessage, type PeerMessage } from '../server/peer';
+import { carriesClientCall, describeMessage, type PeerMessage } from '../server/peer';
 import { InProcessHost } from '../host/inproc-host';
 import type { NodeSpec } from '../server/node-spec';
 import {
@@ -142,9 +142,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const conductor = new Conductor<PeerMessage, ClientRequest, ClientResponse>({
     seed,
     describe: describeMessage,
-    // A proposal (MsgProp) or a forwarded call (MsgForward) carries a client's call: etcd's
-    // transport is TCP and never delivers one twice, and a second copy would apply it twice.
-    duplicable: (m) => m.type !== 'MsgProp' && m.type !== 'MsgForward',
+    duplicable: (m) => !carriesClientCall(m.type),
     describeRequest,
     describeResponse,
     nodes: specs.map((s) => s.id),

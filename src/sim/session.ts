@@ -95,13 +95,12 @@ export class Session {
     };
   }
 
-  /** Each member's latest role and term, from the trace (what the actions' "leader" means). */
-  private readonly roles = new Map<number, { state: string; term: number }>();
-
+  /** The member leading the highest term now, as the timeline tells it (a down one leads none). */
   private leaderNow(): number | undefined {
     let best: { id: number; term: number } | undefined;
-    for (const [id, r] of this.roles) {
-      if (r.state === 'StateLeader' && (!best || r.term > best.term)) best = { id, term: r.term };
+    for (const n of this.timeline.nodesAt(this.nowUs)) {
+      if (n.role === 'StateLeader' && n.liveness !== 'down' && (!best || n.term > best.term))
+        best = { id: n.id, term: n.term };
     }
     return best?.id;
   }
@@ -120,14 +119,6 @@ export class Session {
       callUs: r.atUs,
       request: { method: 'deleteRange', body: { key: utf8.encode(leaseKey(r.lease)) } },
     });
-  }
-
-  /** Keeps `roles` current. */
-  private watchRole(r: TraceRecord): void {
-    if (r.node === undefined) return;
-    if (r.kind === 'state')
-      this.roles.set(r.node, { state: r.to as string, term: r.term as number });
-    else if (r.kind === 'crash' || r.kind === 'removed') this.roles.delete(r.node);
   }
 
   static async start(input: Scenario, opts: SessionOptions = {}): Promise<Session> {
@@ -155,7 +146,6 @@ export class Session {
             ...(broke.node !== undefined ? { node: broke.node } : {}),
           });
         }
-        holder.session?.watchRole(r);
         if (r.kind === 'lease-expired') holder.session?.onLeaseExpired(r);
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
@@ -165,7 +155,8 @@ export class Session {
         const op = holder.session?.inflight.get(`${r.clientId}/${r.requestId}`);
         const response = refused(r.node);
         if (op) response.method = op.method as ClientRequest['method'];
-        holder.session?.onResponse({ ...r, response });
+        // Never delivered: certainly not applied.
+        holder.session?.onResponse({ ...r, response, lost: true });
       },
     });
     const session = new Session(scenario, cluster, timeline, metrics, invariants);
@@ -348,6 +339,8 @@ export class Session {
     requestId: number;
     response: ClientResponse;
     atUs: number;
+    /** The member was down: the call never reached it. */
+    lost?: boolean;
   }): void {
     const key = `${r.clientId}/${r.requestId}`;
     const op = this.inflight.get(key);
@@ -358,7 +351,7 @@ export class Session {
       if (r.response.ok) op.op.response = r.response.body as KvResponse;
       else {
         op.op.error = r.response.error.message;
-        op.op.definite = definitelyNotApplied(r.response.error.message);
+        op.op.definite = r.lost === true || definitelyNotApplied(r.response.error.message);
       }
     }
     const error = r.response.ok ? undefined : r.response.error.message;

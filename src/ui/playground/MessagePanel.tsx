@@ -1,3 +1,4 @@
+import { carriesClientCall } from '../../server/peer';
 import { act } from './actions';
 import { formatUs } from './geometry';
 import { usePlayground } from './store';
@@ -13,8 +14,7 @@ export function MessagePanel() {
   if (!m) return null;
   const delivered = m.deliverUs.every((d) => d <= session.nowUs);
   const onWire = m.droppedUs === undefined && !delivered && viewUs >= session.nowUs;
-  // (The conductor refuses these too: see cluster.ts's duplicable.)
-  const carriesACall = m.type === 'MsgProp' || m.type === 'MsgForward';
+  const carriesACall = carriesClientCall(m.type);
   const fate =
     m.droppedUs !== undefined
       ? `dropped at ${formatUs(m.droppedUs)} (${m.dropReason})`

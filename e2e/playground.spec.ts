@@ -270,6 +270,23 @@ test('settings start a new five-node run, and bad values say what is wrong', asy
   await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
 });
 
+test('an unsafe setting is a toggle that starts a new run carrying it', async ({ page }) => {
+  const errors = await openPlayground(page);
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const hash = await page.getByTestId('trace-hash').textContent();
+  await page.getByRole('heading', { name: 'Settings' }).click();
+  const toggle = page.getByRole('checkbox', { name: /^local-reads: serve linearizable reads/ });
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
+  await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByTestId('trace-hash')).not.toHaveText(hash ?? '');
+  // The new run's settings (the panel is drawn from them) carry the unsafe setting.
+  await expect(page.getByRole('checkbox', { name: /^local-reads: / })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^no-vote-persist: / })).not.toBeChecked();
+  expect(errors).toEqual([]);
+});
+
 test('a live setting is an action of the running run, and its link replays it', async ({
   page,
   browser,

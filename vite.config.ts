@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentSecurityPolicy, isolationHeaders } from './scripts/headers.mjs';
+import { precachePlugin } from './scripts/precache.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -26,7 +27,7 @@ function cspMeta(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), cspMeta()],
+  plugins: [react(), cspMeta(), precachePlugin(resolve(root, 'workers/service-worker.ts'))],
   // Cross-origin isolation makes performance.now() precise (5 µs) and enables SharedArrayBuffer.
   server: { headers: isolationHeaders, host: '127.0.0.1' },
   preview: {

@@ -664,6 +664,9 @@ test('the charts panel draws throughput, latency and failures, and exports a cha
   expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svg).toContain('stroke:');
   expect(svg).not.toContain('var(--');
+  expect(svg).not.toContain('light-dark(');
+  // on the card's colour of the theme in force (light here)
+  expect(svg).toMatch(/<rect width="100%" height="100%" fill="rgb\(255, 255, 255\)"/);
   // the file draws on its own, with no stylesheet
   const alone = await page.context().newPage();
   await alone.setContent(svg);

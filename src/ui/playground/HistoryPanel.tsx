@@ -19,6 +19,7 @@ import {
   windowAround,
   windowEndingAt,
   type Bar,
+  stepBar,
   type TimeWindow,
 } from './history-layout';
 import { usePlayground } from './store';
@@ -398,6 +399,16 @@ function HistoryBody() {
                   setHover(b ? nameOf(b) : '');
                 }}
                 onMouseLeave={() => setHover('')}
+                tabIndex={0}
+                role="button"
+                aria-label={`${layout.bars.length} calls: arrow keys move from call to call`}
+                onKeyDown={(e) => {
+                  const b = stepBar(layout.bars, selected, e.key);
+                  if (!b) return;
+                  e.preventDefault();
+                  setSelected(b.op.id);
+                  setHover(nameOf(b));
+                }}
               />
             )}
             {(dense ? layout.bars.filter(skip) : layout.bars).map(renderBar)}
@@ -408,7 +419,7 @@ function HistoryBody() {
       <p className="hint history-hover" aria-live="polite">
         {hover ||
           (dense
-            ? `${layout.bars.length} calls on screen: point at one to read it, click it for the whole call; zoom in to reach each by keyboard.`
+            ? `${layout.bars.length} calls on screen: point at one to read it, click it for the whole call; from the keyboard, focus the chart and use the arrow keys.`
             : 'Point at or focus a call to read it; click it for the whole call.')}
       </p>
       <div className="buttons">

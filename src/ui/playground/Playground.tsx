@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ThemeSelect } from '../ThemeSelect';
 import { ChartsPanel } from './ChartsPanel';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
@@ -108,6 +109,7 @@ export function Playground() {
         >
           Keys (?)
         </button>
+        <ThemeSelect />
       </header>
       {banner && (
         <div className="banner" role="alert" data-testid="banner">

@@ -7,6 +7,7 @@ import {
   linearizationPoints,
   opAccessibleName,
   opLabel,
+  stepBar,
   valueText,
   windowAround,
   windowEndingAt,
@@ -180,5 +181,34 @@ describe('windows and points', () => {
       [0, 10],
       [2, 60],
     ]);
+  });
+});
+
+describe('moving between calls from the keyboard', () => {
+  const h = [put(0, 1000, 50, 60), put(1, 1, 10, 20), put(2, 1000, 30, 40), put(3, 1, 30, 45)];
+  const bars = layoutHistory(h, { startUs: 0, endUs: 100 }, 100).bars;
+  const walk = (from: number | null, keys: string[]) => {
+    const ids: (number | undefined)[] = [];
+    let at = from;
+    for (const key of keys) {
+      const next = stepBar(bars, at, key);
+      ids.push(next?.op.id);
+      at = next?.op.id ?? at;
+    }
+    return ids;
+  };
+
+  it('steps through calls in the order they were made, ties by id', () => {
+    expect(
+      walk(null, ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight']),
+    ).toEqual([1, 2, 3, 0, 0]);
+    expect(walk(0, ['ArrowLeft', 'ArrowUp', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft'])).toEqual([
+      3, 2, 1, 1, 1,
+    ]);
+  });
+
+  it('goes to either end, and ignores other keys', () => {
+    expect(walk(2, ['End', 'Home', 'a', 'Enter'])).toEqual([0, 1, undefined, undefined]);
+    expect(stepBar([], null, 'ArrowRight')).toBeUndefined();
   });
 });

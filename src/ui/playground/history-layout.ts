@@ -247,3 +247,31 @@ export function windowAround(ops: readonly Operation[], atUs: number): TimeWindo
 export function valueText(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? bytesText(x) : x), 2);
 }
+
+/**
+ * The call an arrow key moves to in a dense chart (one focusable area, not a control per call):
+ * Right and Left step through the calls in the order they were made, Home and End go to the
+ * first and last; from no selection, Right starts at the first.
+ */
+export function stepBar(
+  bars: readonly Bar[],
+  selected: number | null,
+  key: string,
+): Bar | undefined {
+  const inTime = [...bars].sort((a, b) => a.op.callUs - b.op.callUs || a.op.id - b.op.id);
+  const at = inTime.findIndex((b) => b.op.id === selected);
+  switch (key) {
+    case 'ArrowRight':
+    case 'ArrowDown':
+      return inTime[Math.min(inTime.length - 1, at + 1)];
+    case 'ArrowLeft':
+    case 'ArrowUp':
+      return inTime[at < 0 ? 0 : Math.max(0, at - 1)];
+    case 'Home':
+      return inTime[0];
+    case 'End':
+      return inTime[inTime.length - 1];
+    default:
+      return undefined;
+  }
+}

@@ -43,9 +43,24 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
   return new XMLSerializer().serializeToString(copy);
 }
 
+/**
+ * The colour `value` resolves to beside `near`. A custom property reads back as written
+ * (`light-dark(#fff, #171b22)`), which means nothing in a file without the page's theme, so a
+ * probe element resolves it the way the page does.
+ */
+function resolvedColor(near: Element, value: string): string {
+  const host = near.parentElement ?? document.body;
+  const probe = document.createElement('span');
+  probe.style.color = value;
+  host.appendChild(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
+
 /** Downloads `svg` as `filename`. */
 export function downloadSvg(svg: SVGSVGElement, filename: string): void {
-  const background = getComputedStyle(svg).getPropertyValue('--card').trim() || '#ffffff';
+  const background = resolvedColor(svg, 'var(--card)') || '#ffffff';
   const blob = new Blob([standaloneSvg(svg, background)], { type: 'image/svg+xml' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

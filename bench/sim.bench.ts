@@ -9,7 +9,7 @@
 // Each figure is the median of a few runs after a warm-up run. "events" are trace events (sends,
 // receives, persists, applies, lock events, ...), the conductor's unit of work.
 import { report, type Figure } from './lib/harness';
-import { parseScenario, type Scenario } from '../src/scenario/schema';
+import { simBenchScenario } from './lib/sim-scenarios';
 import { runScenario } from '../src/sim/run-scenario';
 
 interface Run {
@@ -20,31 +20,10 @@ interface Run {
   hash: string;
 }
 
-function scenario(loaded: boolean): Scenario {
-  return parseScenario({
-    version: 1,
-    seed: 1,
-    title: loaded ? 'bench: 5 nodes, 1,000 puts/s open loop' : 'bench: 5 nodes idle',
-    settings: { size: 5 },
-    workloads: loaded
-      ? [
-          {
-            mode: 'open',
-            rate: 1000,
-            mix: { put: 1 },
-            keySpace: 10_000,
-            valueBytes: 128,
-            startMs: 2000,
-          },
-        ]
-      : [],
-  });
-}
-
 async function runOnce(loaded: boolean, simS: number): Promise<Run> {
   globalThis.gc?.();
   const start = performance.now();
-  const r = await runScenario(scenario(loaded), { untilUs: simS * 1e6 });
+  const r = await runScenario(simBenchScenario(loaded), { untilUs: simS * 1e6 });
   const wallS = (performance.now() - start) / 1000;
   return {
     simS,

@@ -6,6 +6,9 @@ import { expose } from 'comlink';
 import { NodeRunner, type HostInput, type HostOutput } from '../src/host/node-runner';
 import type { NodeInspection } from '../src/server/inspect';
 import type { NodeSpec } from '../src/server/node-spec';
+import type { PeerMessage } from '../src/server/peer';
+import type { ClientRequest, ClientResponse } from '../src/server/requests';
+import { runBatch, type BatchBounds, type BatchResult, type TimedInput } from '../src/sim/batch';
 import { runDiskCheck, type DiskCheckResult } from '../src/storage/disk-check';
 import { IdbDisk } from '../src/storage/idb-disk';
 
@@ -18,6 +21,11 @@ export interface NodeWorkerApi {
   startNode(spec: NodeSpec, database: string, atUs: number, life: number): Promise<HostOutput>;
   /** Hands the member one input. */
   step(atUs: number, input: HostInput): Promise<HostOutput>;
+  /** Hands the member several inputs in one round trip, run as src/sim/batch.ts says. */
+  stepMany(
+    inputs: TimedInput<PeerMessage, ClientRequest>[],
+    bounds: BatchBounds,
+  ): Promise<BatchResult<PeerMessage, ClientResponse>>;
   /** Resolves once every write the simulation declared durable is in IndexedDB. */
   flush(): Promise<void>;
   /** The member's log, key-value state and leases (undefined when none is running). */
@@ -45,6 +53,11 @@ const api: NodeWorkerApi = {
   step(atUs, input) {
     if (!runner) throw new Error('node worker: no member started');
     return runner.step(atUs, input);
+  },
+  stepMany(inputs, bounds) {
+    const member = runner;
+    if (!member) throw new Error('node worker: no member started');
+    return runBatch(inputs, bounds, (atUs, input) => member.step(atUs, input));
   },
   async flush() {
     await runner?.flush();

@@ -6,6 +6,7 @@ import type { PeerMessage } from '../server/peer';
 import type { NodeInspection } from '../server/inspect';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { BatchBounds, TimedInput } from '../sim/batch';
 import type { NodeHost } from '../sim/host-contract';
 import { nodeDatabaseName } from '../storage/idb-disk';
 import type { NodeWorkerApi } from '../../workers/node.worker';
@@ -91,6 +92,17 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
     return w.api.step(atUs, input);
+  }
+
+  /** Several inputs in one round trip to the worker (the conductor runs ahead with these). */
+  async stepMany(
+    id: number,
+    inputs: TimedInput<PeerMessage, ClientRequest>[],
+    bounds: BatchBounds,
+  ) {
+    const w = this.member(id).worker;
+    if (!w) throw new Error(`worker host: node ${id} is not running`);
+    return w.api.stepMany(inputs, bounds);
   }
 
   /**

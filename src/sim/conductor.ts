@@ -3,6 +3,7 @@
 // node's output, and schedules what the output asks for. Nothing here reads a clock or draws
 // unseeded randomness, so the same seed and the same actions give the same trace, whichever host
 // runs the nodes.
+import type { BatchBounds, TimedInput } from './batch';
 import { DiskModel, type DiskSettings, DEFAULT_DISK } from './disk-model';
 import { EventQueue } from './event-queue';
 import type { Envelope, NodeHost, NodeInput, NodeOutput } from './host-contract';
@@ -80,6 +81,16 @@ interface NodeSlot<M extends Envelope, Req> {
   backlog: NodeInput<M, Req>[];
 }
 
+/** An output a host computed ahead (NodeHost.stepMany), with the event whose input it answers. */
+interface Ahead<M extends Envelope, Req, Res> {
+  event: SimEvent<M, Req>;
+  out?: NodeOutput<M, Res>;
+  error?: Error;
+}
+
+/** The most inputs handed to a node in one stepMany call. */
+const MAX_AHEAD = 16;
+
 export class Conductor<M extends Envelope, Req, Res> {
   readonly network: Network;
   private readonly queue = new EventQueue<SimEvent<M, Req>>();
@@ -95,6 +106,9 @@ export class Conductor<M extends Envelope, Req, Res> {
   private started = false;
   /** Raft's tick (the heartbeat interval): opts.tickUs until setTickUs changes it. */
   private tickUs: number;
+  /** Outputs one node's host computed ahead, in the order its events will be popped. */
+  private ahead: Ahead<M, Req, Res>[] = [];
+  private aheadNode = 0;
 
   private duplicable(m: M): boolean {
     return this.opts.duplicable?.(m) ?? true;
@@ -284,9 +298,15 @@ export class Conductor<M extends Envelope, Req, Res> {
    */
   async runUntil(untilUs: number, shouldYield?: () => boolean): Promise<boolean> {
     let n = 0;
+    const batching = this.opts.host.stepMany !== undefined;
     for (let head = this.queue.peek(); head && head.atUs <= untilUs; head = this.queue.peek()) {
+      if (batching && this.ahead.length === 0) await this.runAhead(untilUs);
       await this.step();
-      if (shouldYield && ++n % 64 === 0 && shouldYield()) return false;
+      // Never stop with outputs computed ahead: a user action now could change what comes next.
+      if (shouldYield && ++n >= 64 && this.ahead.length === 0) {
+        n = 0;
+        if (shouldYield()) return false;
+      }
     }
     this.nowUs = Math.max(this.nowUs, untilUs);
     return true;
@@ -321,7 +341,7 @@ export class Conductor<M extends Envelope, Req, Res> {
         const slot = this.slot(e.node);
         if (e.chain !== slot.tickChain || slot.state !== 'up') return; // an old chain, or paused
         this.scheduleTick(e.node, this.tickUs);
-        await this.input(e.node, { kind: 'tick' });
+        await this.input(e.node, { kind: 'tick' }, e);
         return;
       }
       case 'deliver': {
@@ -351,7 +371,7 @@ export class Conductor<M extends Envelope, Req, Res> {
           from: message.from,
           type: message.type,
         });
-        await this.input(e.node, { kind: 'message', message });
+        await this.input(e.node, { kind: 'message', message }, e);
         return;
       }
       case 'request': {
@@ -381,40 +401,128 @@ export class Conductor<M extends Envelope, Req, Res> {
           });
           return;
         }
-        await this.input(e.node, {
-          kind: 'request',
-          clientId: e.clientId,
-          requestId: e.requestId,
-          request: e.request,
-        });
+        await this.input(
+          e.node,
+          { kind: 'request', clientId: e.clientId, requestId: e.requestId, request: e.request },
+          e,
+        );
         return;
       }
       case 'durable': {
         const slot = this.slot(e.node);
         if (e.epoch !== slot.epoch) return; // the node crashed before this write became durable
         this.record({ atUs: this.nowUs, kind: 'durable', node: e.node, writeId: e.writeId });
-        await this.input(e.node, { kind: 'durable', writeId: e.writeId });
+        await this.input(e.node, { kind: 'durable', writeId: e.writeId }, e);
         return;
       }
       case 'wake': {
         const slot = this.slot(e.node);
         if (e.epoch !== slot.epoch || e.version !== slot.wakeVersion) return;
         slot.wakeAtUs = undefined;
-        await this.input(e.node, { kind: 'wake' });
+        await this.input(e.node, { kind: 'wake' }, e);
         return;
       }
     }
   }
 
-  private async input(id: number, input: NodeInput<M, Req>): Promise<void> {
+  private async input(
+    id: number,
+    input: NodeInput<M, Req>,
+    event?: SimEvent<M, Req>,
+  ): Promise<void> {
     const slot = this.slot(id);
     if (slot.state === 'paused') {
       slot.backlog.push(input);
       return;
     }
     if (slot.state === 'down') return;
-    const out = await this.opts.host.step(id, this.nowUs, input);
+    const out =
+      (this.ahead.length > 0 && this.takeAhead(id, event)) ||
+      (await this.opts.host.step(id, this.nowUs, input));
     this.absorb(id, out);
+  }
+
+  /** The output computed ahead for `event`, if it was; throws what the node threw for it. */
+  private takeAhead(id: number, event: SimEvent<M, Req> | undefined): NodeOutput<M, Res> {
+    const next = this.ahead[0]!;
+    if (id !== this.aheadNode || next.event !== event) {
+      throw new Error(
+        `conductor: node ${id} was handed an input other than the next of those node ${this.aheadNode} ran ahead`,
+      );
+    }
+    this.ahead.shift();
+    if (next.error) {
+      this.ahead = [];
+      throw next.error;
+    }
+    return next.out!;
+  }
+
+  /**
+   * Hands the node the head of the queue is for every event of its that leads the queue (up to
+   * `untilUs`), in one stepMany call; the host runs as many as one-at-a-time delivery would have
+   * run in the same order (src/sim/batch.ts), and step() then uses their outputs in turn.
+   */
+  private async runAhead(untilUs: number): Promise<void> {
+    const head = this.queue.peek();
+    if (!head || head.event.kind === 'action') return;
+    const id = head.event.node;
+    const slot = this.slot(id);
+    if (slot.state !== 'up') return;
+    const inputs: TimedInput<M, Req>[] = [];
+    const events: SimEvent<M, Req>[] = [];
+    this.queue.leading(MAX_AHEAD, ({ atUs, event }) => {
+      if (atUs > untilUs || event.kind === 'action' || event.node !== id) return false;
+      const input = this.inputFor(event, slot);
+      if (input) {
+        inputs.push({ atUs, input });
+        events.push(event);
+      }
+      return true;
+    });
+    if (inputs.length < 2) return;
+    const bounds: BatchBounds = {
+      messageUs: this.network.minLatencyUs(),
+      durableUs: slot.disk.minLatencyUs(),
+      tickUs: this.tickUs,
+    };
+    const result = await this.opts.host.stepMany!(id, inputs, bounds);
+    this.aheadNode = id;
+    this.ahead = result.outputs.map((out, i) => ({ event: events[i]!, out }));
+    if (result.failed) {
+      const error = Object.assign(new Error(result.failed.message), { name: result.failed.name });
+      this.ahead.push({ event: events[result.outputs.length]!, error });
+    }
+  }
+
+  /**
+   * The input `e` gives its node if dispatched now (undefined: none, it is stale or dropped): the
+   * checks dispatch() makes, without its effects. Only for a node that is up.
+   */
+  private inputFor(e: SimEvent<M, Req>, slot: NodeSlot<M, Req>): NodeInput<M, Req> | undefined {
+    switch (e.kind) {
+      case 'tick':
+        return e.chain === slot.tickChain ? { kind: 'tick' } : undefined;
+      case 'deliver':
+        return this.network.connected(e.message.from, e.message.to)
+          ? { kind: 'message', message: e.message }
+          : undefined;
+      case 'request':
+        return {
+          kind: 'request',
+          clientId: e.clientId,
+          requestId: e.requestId,
+          request: e.request,
+        };
+      case 'durable':
+        return e.epoch === slot.epoch ? { kind: 'durable', writeId: e.writeId } : undefined;
+      case 'wake':
+        return e.epoch === slot.epoch && e.version === slot.wakeVersion
+          ? { kind: 'wake' }
+          : undefined;
+      case 'action':
+        return undefined;
+    }
   }
 
   /** Schedules what a node's output asks for. */

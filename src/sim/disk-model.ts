@@ -42,6 +42,11 @@ export class DiskModel {
     return this.slowFactor;
   }
 
+  /** No write issued now becomes durable sooner than this (jitter only adds, slowness scales). */
+  minLatencyUs(): number {
+    return Math.round(this.settings.fsyncUs * this.slowFactor);
+  }
+
   /** A write issued at `nowUs` becomes durable at the returned time. */
   write(nowUs: number): number {
     const { fsyncUs, fsyncJitterUs } = this.settings;

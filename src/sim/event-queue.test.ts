@@ -3,6 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { EventQueue } from './event-queue';
 
 describe('EventQueue', () => {
+  it('leading() lists the head events in pop order while accepted, removing nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(30), { maxLength: 100 }),
+        fc.nat(40),
+        fc.nat(30),
+        (times, max, below) => {
+          const q = new EventQueue<number>();
+          times.forEach((t, i) => q.push(t, i));
+          const popOrder = q.toSortedArray().map((s) => s.event);
+          const firstRefused = popOrder.findIndex((i) => times[i]! >= below);
+          const expected = popOrder.slice(
+            0,
+            Math.min(max, firstRefused < 0 ? Infinity : firstRefused),
+          );
+          expect(q.leading(max, (s) => s.atUs < below).map((s) => s.event)).toEqual(expected);
+          expect(q.size).toBe(times.length);
+        },
+      ),
+    );
+  });
+
   it('pops by time, then by scheduling order', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(50), { maxLength: 200 }), (times) => {

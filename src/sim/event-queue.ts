@@ -70,6 +70,32 @@ export class EventQueue<T> {
     return top;
   }
 
+  /**
+   * The first events in pop order, without removing them, while `accept` says yes, at most `max`.
+   * O(k log k) for k events: the heap is walked from its root, the next in order always being
+   * the least of the children of those already taken.
+   */
+  leading(max: number, accept: (s: Scheduled<T>) => boolean): Scheduled<T>[] {
+    const h = this.heap;
+    const out: Scheduled<T>[] = [];
+    const frontier: number[] = h.length > 0 ? [0] : [];
+    while (out.length < max && frontier.length > 0) {
+      let best = 0;
+      for (let i = 1; i < frontier.length; i++) {
+        if (before(h[frontier[i]!]!, h[frontier[best]!]!)) best = i;
+      }
+      const at = frontier[best]!;
+      frontier[best] = frontier[frontier.length - 1]!;
+      frontier.pop();
+      const s = h[at]!;
+      if (!accept(s)) break;
+      out.push(s);
+      if (2 * at + 1 < h.length) frontier.push(2 * at + 1);
+      if (2 * at + 2 < h.length) frontier.push(2 * at + 2);
+    }
+    return out;
+  }
+
   /** Removes every event for which `drop` is true (a crashed node's timers, say). O(n). */
   removeWhere(drop: (event: T) => boolean): number {
     const kept = this.heap.filter((s) => !drop(s.event));

@@ -3,6 +3,7 @@
 // the message, request and response types so that the conductor knows nothing of Raft or MVCC:
 // it routes messages by `from`/`to`, schedules disk completions by write id, and hands responses
 // to whoever asked.
+import type { BatchBounds, BatchResult, TimedInput } from './batch';
 
 /** The least a message must carry for the conductor to route it. */
 export interface Envelope {
@@ -44,6 +45,16 @@ export interface NodeHost<M extends Envelope, Req, Res> {
   start(node: number, atUs: number): Promise<NodeOutput<M, Res>>;
   /** Hands `node` one input at simulated time `atUs`. */
   step(node: number, atUs: number, input: NodeInput<M, Req>): Promise<NodeOutput<M, Res>>;
+  /**
+   * Optional: hands `node` several inputs in one call, run as runBatch (src/sim/batch.ts) runs
+   * them: in order, stopping where one-at-a-time delivery could have differed. For a host whose
+   * every call is a round trip (a worker); the conductor then uses the outputs one by one.
+   */
+  stepMany?(
+    node: number,
+    inputs: TimedInput<M, Req>[],
+    bounds: BatchBounds,
+  ): Promise<BatchResult<M, Res>>;
   /** Makes room for a member added to the cluster while it runs (it starts with an empty disk). */
   addNode(node: number): void;
   /** Stops `node` at once; writes that were not durable are lost. */

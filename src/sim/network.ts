@@ -85,6 +85,13 @@ export class Network {
     return this.overrides.get(linkKey(from, to)) ?? this.defaults;
   }
 
+  /** No message sent now arrives sooner than this, on any link (jitter and reordering only add). */
+  minLatencyUs(): number {
+    let min = this.defaults.latencyUs;
+    for (const m of this.overrides.values()) min = Math.min(min, m.latencyUs);
+    return min;
+  }
+
   /** Cuts from -> to; with `bothWays`, to -> from too. */
   cut(from: NodeId, to: NodeId, bothWays = true): void {
     this.cuts.add(linkKey(from, to));

@@ -2,7 +2,7 @@
 // Wall time is measured from the first workload request to the end of the run, so worker start-up
 // and the election are not counted; every put answered ok in that window counts as committed.
 import { WorkerHost } from '../../host/worker-host';
-import { parseScenario } from '../../scenario/schema';
+import { parseScenario, type Scenario } from '../../scenario/schema';
 import { nodeSpecs } from '../../sim/cluster';
 import { runScenario } from '../../sim/run-scenario';
 
@@ -32,7 +32,8 @@ const WORKLOAD_START_MS = 2000;
 /** Workload client ids start at 1000 (run-scenario.ts). */
 const FIRST_WORKLOAD_CLIENT = 1000;
 
-export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
+/** The benchmark's scenario and how long it runs (bench/browser.bench.ts replays it in Node). */
+export function benchScenario(o: BrowserBenchOptions): { scenario: Scenario; untilUs: number } {
   const scenario = parseScenario({
     version: 1,
     seed: 1,
@@ -49,13 +50,18 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       },
     ],
   });
+  return { scenario, untilUs: (WORKLOAD_START_MS / 1000 + o.simulatedS) * 1e6 };
+}
+
+export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
+  const { scenario, untilUs } = benchScenario(o);
   const namespace = `bench-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
   const host = new WorkerHost(nodeSpecs(scenario.settings, scenario.seed), namespace);
   const started = performance.now();
   let loadStarted: number | undefined;
   try {
     const r = await runScenario(scenario, {
-      untilUs: (WORKLOAD_START_MS / 1000 + o.simulatedS) * 1e6,
+      untilUs,
       host,
       onTrace: (t) => {
         if (

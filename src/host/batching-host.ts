@@ -1,0 +1,22 @@
+// The in-process host with stepMany: it runs a node's inputs ahead in batches through runBatch,
+// exactly as the node worker does, so that Node can prove batching changes nothing (the same
+// trace hash as one input at a time; src/host/batching.test.ts, scripts/trace-hashes.ts).
+import type { PeerMessage } from '../server/peer';
+import type { ClientRequest } from '../server/requests';
+import { runBatch, type BatchBounds, type TimedInput } from '../sim/batch';
+import { InProcessHost } from './inproc-host';
+
+export class BatchingInProcessHost extends InProcessHost {
+  /** How many inputs each stepMany call ran. */
+  readonly ran: number[] = [];
+
+  async stepMany(
+    id: number,
+    inputs: TimedInput<PeerMessage, ClientRequest>[],
+    bounds: BatchBounds,
+  ) {
+    const r = await runBatch(inputs, bounds, (atUs, input) => this.step(id, atUs, input));
+    this.ran.push(r.outputs.length);
+    return r;
+  }
+}

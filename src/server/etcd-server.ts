@@ -13,7 +13,7 @@
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
 import { MvccStore } from '../mvcc';
-import { Backend, type LockMode } from '../mvcc/backend';
+import { Backend, type BackendSettingsPatch } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
   MemoryStorage,
@@ -42,6 +42,7 @@ import type {
 } from './requests';
 import { WRITE_METHODS, isTxnReadOnly } from './requests';
 import type { UnsafeSetting } from '../scenario/schema';
+import type { BackendSpec } from './node-spec';
 import { crc32 } from '../storage/crc32';
 import { decodeValue, encodeValue, type Value } from './value-codec';
 
@@ -69,7 +70,7 @@ export interface ServerConfig {
   /** How clients authenticate, and the CPU that pays for it (source article 000). */
   auth: AuthSettings;
   /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
-  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  backend: BackendSpec;
   /**
    * etcd's --snapshot-count: after this many applied entries the member snapshots its store and
    * compacts its log, keeping SNAPSHOT_CATCH_UP_ENTRIES behind for slow followers.
@@ -149,9 +150,10 @@ export class EtcdServer {
   private nextWriteId = 1;
   /**
    * The Ready waiting for its disk write to become durable; none may be taken until then. `sent`:
-   * its messages already went out (a leader's, see drive()).
+   * its messages already went out (a leader's, see drive()). `ticked`: a tick already came while
+   * it waits (see tick()).
    */
-  private pendingReady: { rd: Ready; writeId: number; sent: boolean } | undefined;
+  private pendingReady: { rd: Ready; writeId: number; sent: boolean; ticked: boolean } | undefined;
   private raftState = 'StateFollower';
   private applied = 0;
   private lead = 0;
@@ -195,7 +197,7 @@ export class EtcdServer {
     this.auth = new AuthModel(cfg.auth);
     this.unsafe = new Set(cfg.unsafe ?? []);
     this.backend = new Backend({
-      ...cfg.backend,
+      ...backendSettings(cfg.backend),
       startUs: nowUs,
       onEvent: (e) =>
         this.trace({
@@ -280,7 +282,19 @@ export class EtcdServer {
 
   tick(nowUs: number): ServerOutput {
     this.advanceTo(nowUs);
-    this.raw.tick();
+    // etcd's raftNode takes ticks and Readys in one loop: while it is inside storage.Save (the
+    // WAL fsync) it takes no tick, and its time.Ticker's channel holds one, dropping the rest.
+    // So a member whose fsync outlasts a heartbeat interval loses ticks: a leader sends no
+    // heartbeat meanwhile (followers stop hearing from it: "failed to send out heartbeat on time,
+    // ... likely from slow disk") and a follower's election clock stands still. The one held
+    // tick runs here at once rather than when the fsync returns: its messages wait for the next
+    // Ready either way.
+    const blocked = this.pendingReady;
+    if (blocked?.ticked) this.trace({ kind: 'tick-missed', writeId: blocked.writeId });
+    else {
+      if (blocked) blocked.ticked = true;
+      this.raw.tick();
+    }
     this.expireRequests();
     if (this.isLeader()) {
       this.revokeExpiredLeases();
@@ -564,7 +578,7 @@ export class EtcdServer {
       readOnlyOption: readOnlyOption(cfg.readPath),
     }); // throws before anything changed if the combination is invalid
     if (c.auth) this.auth.configure({ mode: c.auth.mode, bcryptCost: c.auth.bcryptCost });
-    if (c.backend) this.backend.configure(c.backend);
+    if (c.backend) this.backend.configure(backendSettings(c.backend));
     const readPathChanged = cfg.readPath !== this.cfg.readPath;
     Object.assign(this.cfg, c);
     this.trace({ kind: 'configured', ...c });
@@ -734,7 +748,7 @@ export class EtcdServer {
           this.finishReady(rd, sent);
           continue;
         }
-        this.pendingReady = { rd, writeId, sent };
+        this.pendingReady = { rd, writeId, sent, ticked: false };
         break;
       }
       this.finishReady(rd);
@@ -1152,4 +1166,12 @@ function emptyConfState(): ConfState {
 /** Each entry's index, term and a CRC of its data: what the invariant checker needs of a log. */
 function logMarks(entries: readonly Entry[]): [number, number, number][] {
   return entries.map((e) => [e.index, e.term, crc32(e.data)]);
+}
+
+/** A node spec's backend as the backend model takes it (the commit's fixed cost in ns). */
+function backendSettings(b: Partial<BackendSpec>): BackendSettingsPatch {
+  const { commitBaseUs, ...rest } = b;
+  return commitBaseUs === undefined
+    ? rest
+    : { ...rest, cost: { commitBaseNs: commitBaseUs * 1000 } };
 }

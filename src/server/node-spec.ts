@@ -5,6 +5,18 @@ import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
 import type { UnsafeSetting } from '../scenario/schema';
 
+/** The storage backend: lock mode, batch interval and limit, and what a commit costs. */
+export interface BackendSpec {
+  lockMode: LockMode;
+  batchIntervalMs: number;
+  batchLimit: number;
+  /**
+   * The fixed cost of one backend commit (bbolt's tx.Commit fdatasyncs twice: the dirty pages,
+   * then the meta page), from the member's disk; absent: the backend cost model's default.
+   */
+  commitBaseUs?: number;
+}
+
 export interface NodeSpec {
   id: number;
   initialCluster: number[];
@@ -14,7 +26,7 @@ export interface NodeSpec {
   checkQuorum: boolean;
   readPath: ReadPath;
   requestTimeoutUs: number;
-  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  backend: BackendSpec;
   auth: AuthSettings;
   snapshotCount: number;
   /** Deliberately unsafe behaviours (scenario settings.unsafe); empty in a safe cluster. */

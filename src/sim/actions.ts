@@ -121,6 +121,12 @@ function etcdctlCommand(a: Action): EtcdctlCommand {
   return cmd;
 }
 
+function slowFactor(a: Action): number {
+  if (typeof a.factor !== 'number' || !(a.factor >= 1))
+    throw new Error(`action ${a.kind} at ${a.atUs} µs: factor must be a number >= 1`);
+  return a.factor;
+}
+
 function leaderNow(ctx: ActionContext): number {
   const lead = ctx.leader();
   if (lead === undefined) throw new Error('no node leads now');
@@ -272,13 +278,13 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   'slow-disk': {
     label: 'make a node’s disk slower (factor 1 heals it)',
-    check: (a) => {
-      id(a, 'node');
-      if (typeof a.factor !== 'number' || !(a.factor >= 1))
-        throw new Error(`action slow-disk at ${a.atUs} µs: factor must be a number >= 1`);
-    },
-    perform: (a, ctx) =>
-      ctx.cluster.conductor.setSlowDisk(node(a, 'node', ctx), a.factor as number),
+    check: (a) => void (id(a, 'node'), slowFactor(a)),
+    perform: (a, ctx) => ctx.cluster.conductor.setSlowDisk(node(a, 'node', ctx), slowFactor(a)),
+  },
+  'slow-disk-leader': {
+    label: 'make the disk of whichever node leads now slower (factor 1 heals it)',
+    check: (a) => void slowFactor(a),
+    perform: (a, ctx) => ctx.cluster.conductor.setSlowDisk(leaderNow(ctx), slowFactor(a)),
   },
   put: {
     label: 'put a key',

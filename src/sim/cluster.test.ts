@@ -2,7 +2,7 @@
 // disk models. What etcd users expect of a cluster, checked through the client API.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../scenario/schema';
-import { startCluster } from './cluster';
+import { nodeSettings, startCluster } from './cluster';
 
 const key = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
@@ -125,5 +125,14 @@ describe('a corrupt disk', () => {
     );
     const w = await c.call(leader, { method: 'put', body: { key: key('b'), value: key('2') } });
     expect(w.ok).toBe(true);
+  });
+});
+
+describe('the backend commit follows the disk', () => {
+  it("costs two of the disk's fsyncs (bbolt syncs the dirty pages, then the meta page)", () => {
+    const at = (fsyncMs: number, fsyncJitterMs: number) =>
+      nodeSettings({ ...DEFAULT_SETTINGS, fsyncMs, fsyncJitterMs }).backend.commitBaseUs;
+    expect(at(2, 1)).toBe(5_000);
+    expect(at(10, 0)).toBe(20_000);
   });
 });

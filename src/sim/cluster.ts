@@ -32,6 +32,11 @@ export function nodeSettings(settings: ClusterSettings): Required<ConfigureReque
       lockMode: settings.lockMode,
       batchIntervalMs: settings.batchIntervalMs,
       batchLimit: settings.batchLimit,
+      // bbolt's commit syncs the file it writes twice (the dirty pages, then the meta page), on
+      // the same disk as the WAL: its fixed cost is two of the disk's fsyncs (each the median
+      // plus the mean jitter). A slow-disk fault does not reach it (the fault lives in the
+      // conductor's disk model; the backend's costs are the node's own).
+      commitBaseUs: Math.round(2 * (settings.fsyncMs + settings.fsyncJitterMs / 2) * MS),
     },
   };
 }

@@ -317,6 +317,12 @@ function narrateDurable(r: TraceRecord): string {
     : `${nodeName(r.node)}'s fsync completes: write ${id} is durable`;
 }
 
+function narrateTickMissed(r: TraceRecord): string {
+  const id = num(r.writeId);
+  const write = id === undefined ? 'its fsync' : `the fsync of write ${id}`;
+  return `${nodeName(r.node)} misses a tick: its Raft loop is still waiting for ${write} (a leader sends no heartbeat meanwhile)`;
+}
+
 function narratePropose(r: TraceRecord): string {
   const n = nodeName(r.node);
   const method = str(r.method);
@@ -589,6 +595,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['crash-leader', 'Action: crash whichever node leads now'],
   ['graceful-stop-leader', 'Action: stop whichever node leads now, gracefully'],
   ['isolate-leader', 'Action: cut the leader off from every other node'],
+  ['slow-disk-leader', 'Action: slow down the disk of whichever node leads now'],
   ['restart-all', 'Action: restart every crashed node'],
   ['resume-all', 'Action: resume every paused node'],
   ['slow-disk', "Action: change a node's disk speed"],
@@ -665,6 +672,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['drop', narrateDrop],
   ['duplicate', narrateDuplicate],
   ['durable', narrateDurable],
+  ['tick-missed', narrateTickMissed],
   ['request', narrateRequest],
   ['request-lost', narrateRequestLost],
   ['response', narrateResponse],

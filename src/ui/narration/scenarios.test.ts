@@ -164,6 +164,8 @@ async function settingsRun(f: Follower): Promise<void> {
         { atUs: 2_100_000, kind: 'set-timing', checkQuorum: false },
         { atUs: 2_200_000, kind: 'restart', node: 3 },
         { atUs: 2_500_000, kind: 'set-read-path', readPath: 'serializable' },
+        // fsyncs of 300-400 ms against 50 ms heartbeats: the leader misses ticks.
+        { atUs: 2_700_000, kind: 'slow-disk-leader', factor: 100 },
       ],
       workloads: [
         {

@@ -1,10 +1,23 @@
 import { useMemo, useRef, useState } from 'react';
 import { ScenarioError, parseScenario } from '../../scenario/schema';
+import type { Session } from '../../sim/session';
 import { formatUs } from './geometry';
 import { exclusive } from './exclusive';
-import { fragmentFor } from './share';
+import { fragmentFor, type StoryRef } from './share';
 import { closeSession, openSession } from './useSession';
 import { usePlayground } from './store';
+
+/** The story open on `session`, for a share link: its id, variant and checkpoint on show. */
+function storyRef(session: Session): StoryRef | undefined {
+  const open = usePlayground.getState().story;
+  if (!open || open.session !== session) return undefined;
+  const { story, variant, shown } = open.progress;
+  return {
+    id: story.id,
+    ...(variant !== undefined ? { variant } : {}),
+    ...(shown !== undefined ? { checkpoint: shown } : {}),
+  };
+}
 
 /** Largest scenario file accepted for import. */
 const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
@@ -52,7 +65,7 @@ export function RunInfo() {
   const recorded = session.scenario.actions.filter((a) => a.atUs <= viewUs);
   const last = recorded.at(-1);
   const copyLink = async () => {
-    const fragment = await fragmentFor(session.toScenario(viewUs));
+    const fragment = await fragmentFor(session.toScenario(viewUs), storyRef(session));
     history.replaceState(null, '', fragment);
     const url = `${location.origin}${location.pathname}${fragment}`;
     try {

@@ -1,10 +1,13 @@
 // The built-in stories (issue 9), one click away: a panel listing them, and, while one is open, a
 // card that tells it: play pauses at each checkpoint (story-player.ts, usePlayLoop.ts) and the
-// card shows its narration, with the way on and back, and what the story measures beside the
-// figures the benchmark published. Every string is rendered as text.
-import { useId, useState } from 'react';
+// card shows its narration, with the way on and back, and what the story measures: the figures
+// of the run in this tab, beside the ones the benchmark published and the article's trend.
+// Every string is rendered as text.
+import { useId, useMemo, useState } from 'react';
 import publishedJson from '../../../bench/results/stories.json';
+import type { Session } from '../../sim/session';
 import { STORIES, type Story } from '../../stories';
+import { STORY_FIGURES, storyRunOf } from '../../stories/figures';
 import { DisclosurePanel } from './Disclosure';
 import { exclusive } from './exclusive';
 import { formatUs } from './geometry';
@@ -181,17 +184,58 @@ export function StoryCard() {
           ))}
         </ul>
         <p>
-          <strong>Expect:</strong> {story.results.expect}
+          <strong>Expect (the article):</strong> {story.results.expect}
         </p>
+        <MeasuredFigures story={story} variantLabel={variant?.label} session={session} />
         {figures !== undefined && (
           <>
             <h3>Published figures</h3>
-            <p className="hint">measured by npm run bench -- stories</p>
+            <p className="hint">every variant, measured by npm run bench -- stories</p>
             <Figures value={figures} />
           </>
         )}
       </details>
     </section>
+  );
+}
+
+/**
+ * The story's figures measured from the run in this tab, up to the viewed time: the same
+ * functions the benchmark runs (src/stories/figures.ts). Measured while paused only (it reads
+ * the whole trace).
+ */
+function MeasuredFigures({
+  story,
+  variantLabel,
+  session,
+}: {
+  story: Story;
+  variantLabel: string | undefined;
+  session: Session;
+}) {
+  const playing = usePlayground((s) => s.playing);
+  const viewUs = usePlayground((s) => s.viewUs);
+  const measure = STORY_FIGURES[story.id];
+  const measured = useMemo(() => {
+    if (playing || !measure) return undefined;
+    const run = storyRunOf(session, viewUs);
+    return { atUs: run.session.nowUs, row: measure(run) };
+  }, [measure, session, playing, viewUs]);
+  if (!measure) return null;
+  return (
+    <div data-testid="story-measured">
+      <h3>Measured in this tab</h3>
+      {measured ? (
+        <>
+          <p className="hint">
+            this run ({variantLabel ?? 'as told'}), up to {formatUs(measured.atUs)}
+          </p>
+          <FigureTable rows={[measured.row]} />
+        </>
+      ) : (
+        <p className="hint">Pause to measure this run.</p>
+      )}
+    </div>
   );
 }
 

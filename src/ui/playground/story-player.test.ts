@@ -5,6 +5,7 @@ import {
   checkpointAt,
   dismiss,
   feedRecords,
+  resumeStory,
   showCheckpoint,
   startStory,
   stopBefore,
@@ -76,5 +77,20 @@ describe('story player', () => {
   it('feeding nothing new returns the same progress', () => {
     const p = feed(startStory(story), 3);
     expect(feed(p, 3)).toBe(p);
+  });
+
+  it('resumes a story at a moment of its run (a share link)', () => {
+    const at = (i: number) => trace[i];
+    // At 5 ms: checkpoints 1-3 are behind the view; the next pause is the fallback at 7 ms.
+    const mid = resumeStory(story, 'size-4', trace.length, at, 5_000);
+    expect(mid.variant).toBe('size-4');
+    expect(mid.scanned).toBe(trace.length);
+    expect(mid.next).toBe(3);
+    expect(mid.shown).toBeUndefined();
+    // With a checkpoint on show: that one, and the pause after it.
+    const shown = resumeStory(story, undefined, trace.length, at, 600, 1);
+    expect(shown.shown).toBe(1);
+    expect(shown.next).toBe(2);
+    expect(resumeStory(story, undefined, 0, at, 0).next).toBe(0);
   });
 });

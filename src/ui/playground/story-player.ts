@@ -97,3 +97,27 @@ export function showCheckpoint(p: StoryProgress, k: number): StoryProgress {
 export function dismiss(p: StoryProgress): StoryProgress {
   return { ...p, shown: undefined };
 }
+
+/**
+ * A story reopened at a moment of its run (a share link): fed the run's records so far, with
+ * the checkpoint `shown` on show, or else the next pause after every checkpoint at or before
+ * `viewUs`.
+ */
+export function resumeStory(
+  story: Story,
+  variant: string | undefined,
+  length: number,
+  record: (i: number) => TraceRecord | undefined,
+  viewUs: number,
+  shown?: number,
+): StoryProgress {
+  const p = feedRecords(startStory(story, variant), length, record);
+  if (shown !== undefined) return showCheckpoint(p, shown);
+  let next = 0;
+  while (next < story.checkpoints.length) {
+    const at = checkpointAt(p, next);
+    if (at === undefined || at > viewUs) break;
+    next++;
+  }
+  return { ...p, next };
+}

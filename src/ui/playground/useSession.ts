@@ -8,6 +8,7 @@ import type { Scenario } from '../../scenario/schema';
 import { attachConsole } from './console-output';
 import { scenarioFromFragment } from './share';
 import { usePlayground } from './store';
+import { resumeStory } from './story-player';
 import { noticeViolation, unnoticedViolation } from './violation';
 
 /** A namespace of its own per run, so a reload never finds an old run's databases. */
@@ -56,11 +57,29 @@ export function useSession(): void {
       if (from.kind !== 'link') await warmUp(s);
       // A link to a run that broke an invariant (the fuzzer prints those) says so at once.
       const broken = unnoticedViolation(s);
+      // A link made while a story was open reopens it where it was.
+      const linked = from.kind === 'link' ? from.story : undefined;
+      const story = linked && {
+        session: s,
+        progress: resumeStory(
+          linked.story,
+          linked.variant,
+          s.timeline.length,
+          (i) => s.timeline.record(i),
+          s.nowUs,
+          linked.checkpoint,
+        ),
+      };
       set({
         session: s,
         viewUs: s.nowUs,
+        story: story ?? null,
         banner:
-          from.kind === 'bad-link' ? from.message : broken ? noticeViolation(s, broken) : null,
+          from.kind !== 'fresh' && from.message
+            ? from.message
+            : broken
+              ? noticeViolation(s, broken)
+              : null,
         // Autoplay, unless it is a shared moment or the person prefers less motion.
         playing:
           from.kind !== 'link' && !window.matchMedia('(prefers-reduced-motion: reduce)').matches,

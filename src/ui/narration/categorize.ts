@@ -60,6 +60,7 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['durable', 'replication'],
   ['apply', 'replication'],
   ['propose', 'replication'],
+  ['read', 'read'],
   ['read-index', 'read'],
   ['read-state', 'read'],
   ['read-served', 'read'],

@@ -74,7 +74,8 @@ export function ReadLegend() {
       {LEGEND.map(([mark, text]) => (
         <span key={mark} className="read-legend-item">
           <svg width="16" height="16" aria-hidden="true">
-            <circle className={`msg msg-${mark}`} cx="8" cy="8" r="6" />
+            {/* Not class "msg": that names the messages on the wire. */}
+            <circle className={`legend-dot msg-${mark}`} cx="8" cy="8" r="6" />
           </svg>
           {text}
         </span>

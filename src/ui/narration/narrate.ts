@@ -190,6 +190,9 @@ function narrateSend(r: TraceRecord, ctx: NarrationContext): string {
       what = `a pre-vote request, asking whether it would vote in term ${term + 1}`;
   }
   what = withFields(type, r) ?? what;
+  const readCtx = str(r.ctx);
+  if (readCtx !== undefined && (type === 'MsgHeartbeat' || type === 'MsgHeartbeatResp'))
+    what += `, carrying read context ${plainText(readCtx, 40)}: a quorum of acks fixes that round's read index`;
   const copies = Array.isArray(r.deliverAtUs) ? r.deliverAtUs.length : 1;
   const dup = copies > 1 ? `; the network delivers it ${copies} times` : '';
   return `${nodeName(r.node)} sends ${nodeName(r.to)} ${type}: ${what}${dup}`;

@@ -636,8 +636,9 @@ export class EtcdServer {
     if (this.lead === 0) throw serverError('NoLeader');
     const id = `${this.bootTag}.${this.nextRequestSeq++}`;
     const internal: InternalRequest = { id, request };
+    const data = encodeValue(internal as unknown as Value);
     try {
-      this.raw.propose(encodeValue(internal as unknown as Value));
+      this.raw.propose(data);
     } catch (err) {
       if (err instanceof ProposalDroppedError) {
         throw serverError(this.lead === 0 ? 'NoLeader' : 'LeaderChanged');
@@ -645,14 +646,25 @@ export class EtcdServer {
       throw err;
     }
     this.waiters.set(id, w);
-    this.trace({ kind: 'propose', id, method: request.method });
+    // The entry's CRC, as persist records list it: it finds the entry (and so its index) in the
+    // leader's log, even when the proposal went there as a MsgProp (the playground draws a read
+    // through the log from it).
+    this.trace({ kind: 'propose', id, method: request.method, crc: crc32(data) });
   }
 
   private linearizableRead(w: Waiter, request: ClientRequest): void {
+    const local = this.unsafe.has('local-reads');
+    // Which way this read goes, so a viewer can follow it (it waits in the queue for a round, is
+    // proposed, or is answered at once); a read taken again after a read path change says so again.
+    this.trace({
+      kind: 'read',
+      path: local ? 'local' : this.cfg.readPath,
+      clientId: w.clientId,
+      requestId: w.requestId,
+    });
     // local-reads (unsafe): answer from this member's store as it stands, as a serializable read
     // would: a follower behind, or a leader deposed without knowing it, answers stale data.
-    if (this.unsafe.has('local-reads'))
-      return this.respondTimed(w, () => this.executeRead(request));
+    if (local) return this.respondTimed(w, () => this.executeRead(request));
     if (this.cfg.readPath === 'log') return this.propose(w, request);
     if (this.cfg.readPath === 'serializable')
       return this.respondTimed(w, () => this.executeRead(request));
@@ -667,7 +679,9 @@ export class EtcdServer {
     const reads = this.readQueue;
     this.readQueue = [];
     this.readRound = { ctx, reads, startedUs: this.nowUs };
-    this.trace({ kind: 'read-index', ctx, batch: reads.length });
+    // The reads the round carries, as `clientId/requestId` (the keys of their 'read' records).
+    const reqs = reads.map((r) => `${r.clientId}/${r.requestId}`);
+    this.trace({ kind: 'read-index', ctx, batch: reads.length, reqs });
     this.raw.readIndex(utf8.encode(ctx));
   }
 

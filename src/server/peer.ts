@@ -52,5 +52,21 @@ export function describeMessage(m: PeerMessage): Record<string, unknown> {
   if (m.reject) d.reject = true;
   if (m.rejectHint) d.rejectHint = m.rejectHint;
   if (m.snapshot) d.snapshotIndex = m.snapshot.metadata.index;
+  const ctx = readContext(m);
+  if (ctx !== undefined) d.ctx = ctx;
   return d;
+}
+
+const ctxText = new TextDecoder();
+
+/**
+ * The ReadIndex context a message carries, as text: a heartbeat (and its ack) confirming reads
+ * carries the newest pending read's context; MsgReadIndex and its response carry it as their one
+ * entry's data. The server makes contexts as text (`<boot tag>.r<n>`).
+ */
+function readContext(m: Message): string | undefined {
+  let bytes: Uint8Array | undefined;
+  if (m.type === 'MsgHeartbeat' || m.type === 'MsgHeartbeatResp') bytes = m.context;
+  else if (m.type === 'MsgReadIndex' || m.type === 'MsgReadIndexResp') bytes = m.entries[0]?.data;
+  return bytes && bytes.length > 0 ? ctxText.decode(bytes) : undefined;
 }

@@ -62,6 +62,7 @@ const SEND_FIELDS = [
   'reject',
   'rejectHint',
   'snapshotIndex',
+  'ctx',
 ];
 
 function messageFields(r: TraceRecord): Record<string, unknown> | undefined {

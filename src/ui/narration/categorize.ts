@@ -61,6 +61,7 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['tick-missed', 'heartbeat'],
   ['apply', 'replication'],
   ['propose', 'replication'],
+  ['read', 'read'],
   ['read-index', 'read'],
   ['read-state', 'read'],
   ['read-served', 'read'],

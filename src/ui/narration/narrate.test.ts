@@ -237,6 +237,29 @@ describe('narrate: replication, reads, clients', () => {
     );
   });
 
+  it('says when a heartbeat or its ack carries a read context', () => {
+    expect(
+      say('send', { node: 1, to: 2, type: 'MsgHeartbeat', term: 2, commit: 4, ctx: '3.0.r7' }),
+    ).toBe(
+      "n1 sends n2 MsgHeartbeat: a heartbeat for term 2, commit 4, carrying read context 3.0.r7: a quorum of acks fixes that round's read index",
+    );
+    expect(say('send', { node: 2, to: 1, type: 'MsgHeartbeatResp', term: 2 })).not.toMatch(
+      /read context/,
+    );
+  });
+
+  it('tells which way a read goes', () => {
+    expect(say('read', { node: 2, path: 'read-index', clientId: 1001, requestId: 7 })).toBe(
+      "n2 takes client 1001's request 7, a linearizable read: it waits at this member for the next ReadIndex round",
+    );
+    expect(say('read', { node: 2, path: 'log', clientId: 1001, requestId: 8 })).toMatch(
+      /: it goes through the Raft log as a proposal/,
+    );
+    expect(say('read', { node: 2, path: 'bogus', clientId: 1001 })).toBe(
+      "n2 takes client 1001's request, a linearizable read",
+    );
+  });
+
   it('tells each step of a read on the ReadIndex and lease paths', () => {
     expect(say('read-index', { node: 3, ctx: '3.0.r1', batch: 2 })).toBe(
       'n3 starts a ReadIndex round for 2 reads: the leader notes its commit index and confirms it still leads with a heartbeat round to a quorum',

@@ -190,6 +190,9 @@ function narrateSend(r: TraceRecord, ctx: NarrationContext): string {
       what = `a pre-vote request, asking whether it would vote in term ${term + 1}`;
   }
   what = withFields(type, r) ?? what;
+  const readCtx = str(r.ctx);
+  if (readCtx !== undefined && (type === 'MsgHeartbeat' || type === 'MsgHeartbeatResp'))
+    what += `, carrying read context ${plainText(readCtx, 40)}: a quorum of acks fixes that round's read index`;
   const copies = Array.isArray(r.deliverAtUs) ? r.deliverAtUs.length : 1;
   const dup = copies > 1 ? `; the network delivers it ${copies} times` : '';
   return `${nodeName(r.node)} sends ${nodeName(r.to)} ${type}: ${what}${dup}`;
@@ -349,6 +352,21 @@ function narrateApply(r: TraceRecord): string {
 }
 
 // ---- reads ----
+
+const READ_WAYS: ReadonlyMap<string, string> = new Map([
+  ['read-index', 'it waits at this member for the next ReadIndex round'],
+  ['lease', 'it waits for the next read round, which the leader answers on its lease'],
+  ['log', 'it goes through the Raft log as a proposal (the log read path, as in etcd 3.0)'],
+  ['serializable', "the serializable read path answers it from this member's own store"],
+  ['local', "unsafe local-reads answers it from this member's own store, without a round"],
+]);
+
+function narrateRead(r: TraceRecord): string {
+  const path = str(r.path);
+  const way = READ_WAYS.get(path ?? '');
+  const head = `${nodeName(r.node)} takes ${requestOf(r)}, a linearizable read`;
+  return way === undefined ? head : `${head}: ${way}`;
+}
 
 function narrateReadIndex(r: TraceRecord, ctx: NarrationContext): string {
   const reads = count(num(r.batch) ?? 1, 'read', 'reads');
@@ -691,6 +709,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['apply-conf', narrateApplyConf],
   ['propose', narratePropose],
   ['propose-conf', narrateProposeConf],
+  ['read', narrateRead],
   ['read-index', narrateReadIndex],
   ['read-state', narrateReadState],
   ['read-served', narrateReadServed],

@@ -11,7 +11,10 @@ import {
   type Point,
 } from './geometry';
 import { MessageLayer } from './MessageLayer';
+import { ReadLayer } from './ReadLayer';
+import { readRoundsOf } from './read-rounds';
 import { usePlayground } from './store';
+import type { Session } from '../../sim/session';
 
 const ROLE_LABEL: Record<NodeView['role'], string> = {
   StateLeader: 'leader',
@@ -38,6 +41,7 @@ function NodeGlyph({
   grouped,
   electionUs,
   viewUs,
+  interactive,
 }: {
   n: NodeView;
   at: Point;
@@ -45,6 +49,7 @@ function NodeGlyph({
   grouped: boolean;
   electionUs: number;
   viewUs: number;
+  interactive: boolean;
 }) {
   const cls =
     n.liveness !== 'up'
@@ -64,25 +69,30 @@ function NodeGlyph({
       st.set({ group });
     } else st.set({ selectedNode: selected ? null : n.id });
   };
+  const acts = interactive
+    ? {
+        role: 'button',
+        tabIndex: 0,
+        'aria-pressed': selected,
+        onClick: (e: React.MouseEvent) => select(e.shiftKey),
+        onKeyDown: (e: React.KeyboardEvent) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            select(e.shiftKey);
+          }
+        },
+      }
+    : { role: 'img' };
   return (
     <g
       className={`${cls}${selected ? ' selected' : ''}${grouped ? ' grouped' : ''}`}
       transform={`translate(${at.x},${at.y})`}
-      role="button"
-      tabIndex={0}
       aria-label={nodeLabel(n)}
-      aria-pressed={selected}
       data-testid={`node-${n.id}`}
       data-role={n.role}
       data-term={n.term}
       data-liveness={n.liveness}
-      onClick={(e) => select(e.shiftKey)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          select(e.shiftKey);
-        }
-      }}
+      {...acts}
     >
       <circle r={NODE_RADIUS} />
       {timer > 0 && (
@@ -107,12 +117,14 @@ function Link({
   pa,
   pb,
   state,
+  interactive,
 }: {
   a: number;
   b: number;
   pa: Point;
   pb: Point;
   state: LinkState;
+  interactive: boolean;
 }) {
   const toggle = (oneWay: boolean) => {
     const kind = state === 'connected' ? 'cut' : 'heal';
@@ -133,6 +145,12 @@ function Link({
   ]
     .map((p) => p.join(','))
     .join(' ');
+  if (!interactive)
+    return (
+      <g className={`link link-${state.replace(/ /g, '-')}`}>
+        <line x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} />
+      </g>
+    );
   return (
     <g
       className={`link link-${state.replace(/ /g, '-')}`}
@@ -167,23 +185,48 @@ export function ClusterView() {
   usePlayground((s) => s.tick); // re-render when the run moves (members can be added)
   const selected = usePlayground((s) => s.selectedNode);
   const group = usePlayground((s) => s.group);
-  const idsKey = (session?.cluster.conductor.nodeIds() ?? []).join(',');
+  if (!session) return <div className="cluster-loading">Starting the cluster…</div>;
+  return <ClusterDiagram session={session} viewUs={viewUs} selected={selected} group={group} />;
+}
+
+/**
+ * The cluster of `session` at `viewUs`: nodes on a ring, links, messages on the wire and the read
+ * paths (ReadLayer). `interactive` (the playground's own run): nodes, links and messages act on
+ * the run; a run shown for comparison only looks.
+ */
+export function ClusterDiagram({
+  session,
+  viewUs,
+  selected = null,
+  group = [],
+  interactive = true,
+  label = 'The cluster',
+}: {
+  session: Session;
+  viewUs: number;
+  selected?: number | null;
+  group?: readonly number[];
+  interactive?: boolean;
+  label?: string;
+}) {
+  const idsKey = session.cluster.conductor.nodeIds().join(',');
   const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split(',').map(Number)), [idsKey]);
   const pos = useMemo(() => ringPositions(ids), [ids]);
-  if (!session) return <div className="cluster-loading">Starting the cluster…</div>;
   const nodes = session.timeline.nodesAt(viewUs);
   const messages = session.timeline.messagesAt(viewUs);
   const linkState = linkStatesAt(session.scenario.actions, viewUs);
   const electionUs = settingsAt(session, viewUs).electionTimeoutMs * 1000;
+  const reads = readRoundsOf(session.timeline);
+  const scene = reads.sceneAt(viewUs);
   const links: [number, number][] = [];
   for (let i = 0; i < ids.length; i++)
     for (let j = i + 1; j < ids.length; j++) links.push([ids[i]!, ids[j]!]);
   return (
     <svg
-      className="cluster"
+      className={`cluster${interactive ? '' : ' cluster-still'}`}
       viewBox={`0 0 ${VIEW_SIZE} ${VIEW_SIZE}`}
       role="group"
-      aria-label="The cluster"
+      aria-label={label}
     >
       <g className="links">
         {links.map(([a, b]) => (
@@ -194,6 +237,7 @@ export function ClusterView() {
             pa={pos.get(a)!}
             pb={pos.get(b)!}
             state={linkState(a, b)}
+            interactive={interactive}
           />
         ))}
       </g>
@@ -208,11 +252,19 @@ export function ClusterView() {
             grouped={group.includes(n.id)}
             electionUs={electionUs}
             viewUs={viewUs}
+            interactive={interactive}
           />
         ))}
       </g>
+      <ReadLayer scene={scene} nodes={nodes} pos={pos} />
       {/* Messages last: small and moving, they stay clickable over the nodes they leave. */}
-      <MessageLayer messages={messages} pos={pos} viewUs={viewUs} />
+      <MessageLayer
+        messages={messages}
+        pos={pos}
+        viewUs={viewUs}
+        marks={reads.marks}
+        interactive={interactive}
+      />
     </svg>
   );
 }

@@ -12,6 +12,7 @@ import { memo, useLayoutEffect, useRef } from 'react';
 import type { MessageView } from '../../sim/timeline';
 import { messageProgress } from '../../sim/timeline';
 import { alongLink, laneOffset, type Point } from './geometry';
+import { READ_MARK_LABEL, type ReadMark } from './read-rounds';
 import { usePlayground } from './store';
 
 export function messageClass(type: string): string {
@@ -32,6 +33,8 @@ const MessageDot = memo(function MessageDot({
   from,
   to,
   dropReason,
+  mark,
+  interactive,
 }: {
   msgId: number;
   type: string;
@@ -39,18 +42,28 @@ const MessageDot = memo(function MessageDot({
   to: number;
   /** Set when the message is dying where it was cut. */
   dropReason: string | undefined;
+  /** How the message takes part in a read (read-rounds.ts), drawn larger in its own colour. */
+  mark: ReadMark | undefined;
+  interactive: boolean;
 }) {
   const dying = dropReason !== undefined;
+  const cls = `msg ${messageClass(type)}${mark ? ` msg-${mark}` : ''}${dying ? ' msg-dying' : ''}`;
   return (
     <circle
-      className={`msg ${messageClass(type)}${dying ? ' msg-dying' : ''}`}
-      r={dying ? 7 : 5}
+      className={cls}
+      r={dying ? 7 : mark ? 6.5 : 5}
       data-msg-type={type}
       data-msg-id={msgId}
-      onClick={() => usePlayground.getState().set({ selectedMessage: msgId, playing: false })}
+      data-read-mark={mark}
+      onClick={
+        interactive
+          ? () => usePlayground.getState().set({ selectedMessage: msgId, playing: false })
+          : undefined
+      }
     >
       <title>
         {type} n{from} → n{to}
+        {mark ? ` (${READ_MARK_LABEL[mark]})` : ''}
         {dying ? ` (dropped: ${dropReason})` : ''}
       </title>
     </circle>
@@ -61,10 +74,14 @@ export function MessageLayer({
   messages,
   pos,
   viewUs,
+  marks,
+  interactive = true,
 }: {
   messages: readonly MessageView[];
   pos: Map<number, Point>;
   viewUs: number;
+  marks?: ReadonlyMap<number, ReadMark>;
+  interactive?: boolean;
 }) {
   const layer = useRef<SVGGElement>(null);
   // A message between nodes the view does not place (a member just removed) is not drawn.
@@ -94,6 +111,8 @@ export function MessageLayer({
           from={m.from}
           to={m.to}
           dropReason={m.droppedUs !== undefined ? (m.dropReason ?? '') : undefined}
+          mark={marks?.get(m.msgId)}
+          interactive={interactive}
         />
       ))}
     </g>

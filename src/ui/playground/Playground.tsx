@@ -3,6 +3,7 @@ import { ThemeSelect } from '../ThemeSelect';
 import { ChartsPanel } from './ChartsPanel';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
+import { ComparePage, ReadPathsBar, isCompare } from './ComparePaths';
 import { ConsolePanel } from './Console';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
@@ -85,6 +86,11 @@ function Embedded() {
 }
 
 export function Playground() {
+  const [compare] = useState(isCompare);
+  return compare ? <ComparePage /> : <LivePlayground />;
+}
+
+function LivePlayground() {
   useSession();
   usePlayLoop();
   const banner = usePlayground((s) => s.banner);
@@ -122,6 +128,7 @@ export function Playground() {
       <main className="stage">
         <div className="view">
           <ClusterView />
+          <ReadPathsBar />
           <Presets />
           <Controls />
           <StoryCard />

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_RADIUS, alongLink, formatUs, linkStatesAt, ringPositions } from './geometry';
+import {
+  NODE_RADIUS,
+  VIEW_SIZE,
+  alongLink,
+  badgeBox,
+  formatUs,
+  linkStatesAt,
+  ringPositions,
+} from './geometry';
 
 describe('geometry', () => {
   it('puts nodes on a ring, the first at the top', () => {
@@ -8,6 +16,28 @@ describe('geometry', () => {
     expect(p.get(1)!.y).toBeLessThan(300);
     expect(p.get(3)!.y).toBeGreaterThan(300);
     expect(ringPositions([7]).get(7)).toEqual({ x: 300, y: 300 });
+  });
+
+  it('puts a read badge inside the ring, clear of its node and inside the view', () => {
+    const p = ringPositions([1, 2, 3]);
+    for (const at of p.values()) {
+      const b = badgeBox(at, 120, 30);
+      // Clear of the node's circle: the nearest point of the box is outside it.
+      const nx = Math.max(b.x, Math.min(at.x, b.x + 120));
+      const ny = Math.max(b.y, Math.min(at.y, b.y + 30));
+      expect(Math.hypot(nx - at.x, ny - at.y)).toBeGreaterThan(NODE_RADIUS);
+      expect(b.x).toBeGreaterThanOrEqual(2);
+      expect(b.y + 30).toBeLessThanOrEqual(VIEW_SIZE - 2);
+      // Toward the centre.
+      expect(Math.hypot(b.x + 60 - 300, b.y + 15 - 300)).toBeLessThan(
+        Math.hypot(at.x - 300, at.y - 300),
+      );
+    }
+    // The top node's badge clears its commit/applied line (20 px below the circle).
+    const top = p.get(1)!;
+    expect(badgeBox(top, 120, 30).y).toBeGreaterThan(top.y + NODE_RADIUS + 24);
+    // A lone node at the centre: below it.
+    expect(badgeBox({ x: 300, y: 300 }, 100, 20).y).toBeGreaterThan(300 + NODE_RADIUS);
   });
 
   it('moves along a link from rim to rim', () => {

@@ -84,3 +84,24 @@ export function linkStatesAt(
 export function formatUs(us: number): string {
   return `${(us / 1e6).toFixed(3)} s`;
 }
+
+/**
+ * Where a node's read badge (w x h) goes: its top-left corner, just inside the ring from the node
+ * (toward the centre, where the links leave room), below the node's commit/applied line when it
+ * points down, kept inside the view.
+ */
+export function badgeBox(at: Point, w: number, h: number, size = VIEW_SIZE): Point {
+  const c = size / 2;
+  const dx = c - at.x;
+  const dy = c - at.y;
+  const len = Math.hypot(dx, dy);
+  const ux = len < 1 ? 0 : dx / len;
+  const uy = len < 1 ? 1 : dy / len;
+  // Far enough along u that the whole box lies past the node's rim (the box's half-extent
+  // along u is |ux| w/2 + |uy| h/2).
+  const d = NODE_RADIUS + 10 + (Math.abs(ux) * w) / 2 + (Math.abs(uy) * h) / 2;
+  const cx = at.x + ux * d;
+  const cy = at.y + uy * d + (uy > 0.3 ? 24 : 0);
+  const clamp = (v: number, span: number) => Math.max(2, Math.min(size - span - 2, v));
+  return { x: clamp(cx - w / 2, w), y: clamp(cy - h / 2, h) };
+}

@@ -72,6 +72,8 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['snapshot', 'storage'],
   ['snapshot-restored', 'storage'],
   ['snapshot-failed', 'storage'],
+  ['snapshot-saved', 'storage'],
+  ['cluster-restored', 'storage'],
   ['crash', 'fault'],
   ['pause', 'fault'],
   ['resume', 'fault'],
@@ -127,6 +129,8 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['remove-member', 'membership'],
   ['promote-member', 'membership'],
   ['transfer-leader', 'election'],
+  ['snapshot-save', 'storage'],
+  ['snapshot-restore', 'storage'],
 ]);
 
 const LEASE_METHODS: ReadonlySet<string> = new Set(['leaseGrant', 'leaseRevoke']);
@@ -185,6 +189,8 @@ const NOTABLE_KINDS: ReadonlySet<string> = new Set([
   'snapshot',
   'snapshot-restored',
   'snapshot-failed',
+  'snapshot-saved',
+  'cluster-restored',
   'action-failed',
   'etcdctl',
   'invariant-violated',

@@ -11,7 +11,7 @@ import {
   type ClusterSettings,
   type Scenario,
 } from '../scenario/schema';
-import { applySettings, refused, type Cluster } from './cluster';
+import { applySettings, connectionRefused, type Cluster } from './cluster';
 import { decodeBackup } from '../mvcc/backup';
 import { toHex } from '../mvcc/sha256';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
@@ -156,8 +156,7 @@ async function snapshotSave(a: Action, ctx: ActionContext): Promise<void> {
   const file = fileName(a);
   const c = ctx.cluster.conductor;
   const state = c.nodeState(n);
-  const down = refused(n);
-  if (state === 'down' && !down.ok) throw new Error(down.error.message);
+  if (state === 'down') throw new Error(connectionRefused(n));
   if (state === 'paused') throw new Error(`n${n} is paused: it does not answer`);
   const bytes = await ctx.cluster.host.backup?.(n);
   if (!bytes) throw new Error(`n${n} cannot give a snapshot on this host`);

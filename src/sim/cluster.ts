@@ -85,13 +85,14 @@ export function applySettings(
   return next;
 }
 
+/** The error a client gets when it dials a member that is down. */
+export function connectionRefused(node: number): string {
+  return `n${node} is down: connection refused`;
+}
+
 /** What a client sees when it dials a member that is down. */
 export function refused(node: number): ClientResponse {
-  return {
-    ok: false,
-    method: 'status',
-    error: { message: `n${node} is down: connection refused`, code: 14 },
-  };
+  return { ok: false, method: 'status', error: { message: connectionRefused(node), code: 14 } };
 }
 
 export interface Cluster {

@@ -30,6 +30,8 @@ export interface NodeWorkerApi {
   flush(): Promise<void>;
   /** The member's log, key-value state and leases (undefined when none is running). */
   inspect(): NodeInspection | undefined;
+  /** etcdctl snapshot save: the member's snapshot file (undefined when none is running). */
+  backup(): Uint8Array | undefined;
 }
 
 let probes = 0;
@@ -64,6 +66,9 @@ const api: NodeWorkerApi = {
   },
   inspect() {
     return runner?.inspect();
+  },
+  backup() {
+    return runner?.backup();
   },
 };
 

@@ -135,6 +135,16 @@ export class InvariantChecker {
   observe(r: TraceRecord): Violation | undefined {
     if (this.violation) return undefined;
     this.records++;
+    if (r.kind === 'cluster-restored') {
+      // Every member was stopped and starts again from a snapshot file as a new cluster: a fresh
+      // log from term 1, nothing in common with the old one but the keyspace.
+      this.members.clear();
+      this.leaders.clear();
+      this.seen.clear();
+      this.committed.clear();
+      this.highestApplied = 0;
+      return undefined;
+    }
     const node = r.node;
     if (node === undefined) return undefined;
     const m = this.member(node);

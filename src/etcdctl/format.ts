@@ -23,7 +23,8 @@ import type {
   ServerResponseHeader,
   StatusResponse,
 } from '../server/requests';
-import type { EtcdctlCommand } from './parse';
+import type { BackupStatus } from '../mvcc/backup';
+import type { EtcdctlCommand, OutputFormat } from './parse';
 
 const text = new TextDecoder();
 const str = (b: Uint8Array): string => text.decode(b);
@@ -439,4 +440,30 @@ function grantJson(b: LeaseGrantResponse): Json {
 /** What the console prints for a command that never reached a node (a malformed one). */
 export function formatError(message: string): string {
   return `Error: ${message}\n`;
+}
+
+// ---- snapshot files ----
+
+/** etcdctl snapshot save's last line (its JSON log lines are left out). */
+export function formatSnapshotSaved(file: string): string {
+  return `Snapshot saved at ${file}\n`;
+}
+
+/**
+ * etcdctl snapshot status: the hash in %x, the revision, total keys and total size (humanized),
+ * as a line, a table (tablewriter) or JSON (snapshot.Status's tags).
+ */
+export function formatSnapshotStatus(s: BackupStatus, output: OutputFormat): string {
+  if (output === 'json')
+    return (
+      JSON.stringify({
+        hash: s.hash,
+        revision: s.revision,
+        totalKey: s.totalKey,
+        totalSize: s.totalSize,
+      }) + '\n'
+    );
+  const row = [hex(s.hash), String(s.revision), String(s.totalKey), humanizeBytes(s.totalSize)];
+  if (output === 'table') return table(['HASH', 'REVISION', 'TOTAL KEYS', 'TOTAL SIZE'], [row]);
+  return row.join(', ') + '\n';
 }

@@ -20,7 +20,11 @@ export class EtcdctlError extends Error {
 export type OutputFormat = 'simple' | 'json' | 'table';
 
 /** The commands etcdctl prints as a table with -w table; the others refuse it. */
-const TABLE_COMMANDS: ReadonlySet<string> = new Set(['member list', 'endpoint status']);
+const TABLE_COMMANDS: ReadonlySet<string> = new Set([
+  'member list',
+  'endpoint status',
+  'snapshot status',
+]);
 
 /** How etcdctl prints the answer: what the flags ask beyond the request itself. */
 export interface PrintOptions {
@@ -48,6 +52,19 @@ export interface EtcdctlCommand {
 export interface LocalCommand {
   name: 'help';
   text: string;
+}
+
+/**
+ * etcdctl snapshot save / status / restore: work on a file, not a request. The console performs
+ * them (src/ui/playground/console.ts): save reads the chosen member and downloads the file,
+ * status and restore read a file saved or uploaded in this tab.
+ */
+export interface SnapshotCommand {
+  name: 'snapshot save' | 'snapshot status' | 'snapshot restore';
+  file: string;
+  output: OutputFormat;
+  /** restore --skip-hash-check */
+  skipHashCheck: boolean;
 }
 
 // ---- tokens ----
@@ -675,12 +692,45 @@ export const COMMANDS: Record<string, Sub> = {
   },
 };
 
+/** The snapshot commands: their flags, what help says, and etcdctl's words for a wrong count. */
+const SNAPSHOT_COMMANDS: Record<
+  SnapshotCommand['name'],
+  { flags: Record<string, FlagSpec>; summary: string; oneArgument: string }
+> = {
+  'snapshot save': {
+    summary: 'snapshot save <filename>: saves the chosen node’s backend to a file (downloaded)',
+    flags: noFlags,
+    oneArgument: 'snapshot save expects one argument',
+  },
+  'snapshot status': {
+    summary: 'snapshot status <filename>: hash, revision, total keys and size of a snapshot file',
+    flags: noFlags,
+    oneArgument: 'snapshot status requires exactly one argument',
+  },
+  'snapshot restore': {
+    summary:
+      'snapshot restore <filename> [--skip-hash-check]: a new run, every member restored from it',
+    flags: { 'skip-hash-check': { kind: 'bool' } },
+    oneArgument: 'snapshot restore requires exactly one argument',
+  },
+};
+
+function isSnapshotCommand(name: string): name is SnapshotCommand['name'] {
+  return name in SNAPSHOT_COMMANDS;
+}
+
 /** Commands with subcommands, and the subcommands etcdctl has that the console does not. */
 const GROUPS: Record<string, string[]> = {
   lease: ['grant', 'revoke', 'timetolive', 'list', 'keep-alive'],
   member: ['list', 'add', 'remove', 'promote'],
   endpoint: ['status', 'health', 'hashkv'],
+  snapshot: ['save', 'status', 'restore'],
 };
+
+/** Whether the console speaks command `name` ("get", "snapshot save", ...). */
+function speaks(name: string): boolean {
+  return name in COMMANDS || isSnapshotCommand(name);
+}
 
 /** etcdctl commands the console knows of but cannot run, and why. */
 const UNSUPPORTED: Record<string, string> = {
@@ -693,10 +743,11 @@ const UNSUPPORTED: Record<string, string> = {
 export const HELP_TEXT = [
   'raftlab speaks etcdctl (v3, as etcd 3.4): each command goes to the chosen node.',
   '',
-  ...Object.values(COMMANDS).map((c) => '  ' + c.summary),
+  ...[...Object.values(COMMANDS), ...Object.values(SNAPSHOT_COMMANDS)].map((c) => '  ' + c.summary),
   '  help: this list; clear: empties the console',
   '',
-  'Every command takes -w json (--write-out=json); member list and endpoint status take -w table.',
+  'Every command takes -w json (--write-out=json); member list, endpoint status and snapshot',
+  'status take -w table. Upload a snapshot file with the console’s Upload button.',
   'Lease and member IDs are hex, as etcdctl prints them.',
   "txn in one line: txn 'value(\"k\") = \"v\"' 'put k v2; get k' 'del k' (compares, success, failure).",
   'watch is not supported yet (the server has no streaming watch over the client API).',
@@ -711,7 +762,7 @@ function commandWords(line: string): string[] {
 }
 
 /** Parses one etcdctl command line; throws EtcdctlError for a malformed one. */
-export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand {
+export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand | SnapshotCommand {
   const words = commandWords(line);
   const first = words[0];
   if (first === undefined) throw new EtcdctlError('no command given; type help for the list');
@@ -727,11 +778,22 @@ export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand {
     const at = rest.indexOf(sub);
     rest = rest.filter((_, i) => i !== at);
     name = `${first} ${sub}`;
-    if (!(name in COMMANDS) && !(name in UNSUPPORTED))
+    if (!speaks(name) && !(name in UNSUPPORTED))
       throw new EtcdctlError(`unknown command "${sub}" for "etcdctl ${first}"`);
   }
   const why = UNSUPPORTED[name];
   if (why) throw new EtcdctlError(why);
+  if (isSnapshotCommand(name)) {
+    const spec = SNAPSHOT_COMMANDS[name];
+    const p = parseFlags(rest, spec.flags);
+    if (p.args.length !== 1) throw new EtcdctlError(spec.oneArgument);
+    return {
+      name,
+      file: p.args[0]!,
+      output: output(p, name),
+      skipHashCheck: name === 'snapshot restore' && bool(p, 'skip-hash-check'),
+    };
+  }
   const cmd = COMMANDS[name];
   if (!cmd) throw new EtcdctlError(`unknown command "${first}" for "etcdctl"`);
   const p = parseFlags(rest, cmd.flags);
@@ -742,12 +804,12 @@ export function parseEtcdctl(line: string): EtcdctlCommand | LocalCommand {
 
 /** Every command name, for completion: "get", "lease grant", ... and "help". */
 export function commandNames(): string[] {
-  return [...Object.keys(COMMANDS), 'help', 'clear'];
+  return [...Object.keys(COMMANDS), ...Object.keys(SNAPSHOT_COMMANDS), 'help', 'clear'];
 }
 
 /** The long flags a command takes (with the global -w/--write-out), for completion. */
 export function commandFlags(name: string): string[] {
-  const cmd = COMMANDS[name];
+  const cmd = isSnapshotCommand(name) ? SNAPSHOT_COMMANDS[name] : COMMANDS[name];
   return cmd ? [...Object.keys(cmd.flags), ...Object.keys(GLOBAL_FLAGS)].map((f) => `--${f}`) : [];
 }
 
@@ -770,7 +832,7 @@ export function complete(line: string): { line: string; candidates: string[] } {
     );
   } else if (before.length === 1 && GROUPS[before[0]!] && !last.startsWith('-')) {
     candidates = GROUPS[before[0]!]!.filter(
-      (s) => s.startsWith(last) && `${before[0]!} ${s}` in COMMANDS,
+      (s) => s.startsWith(last) && speaks(`${before[0]!} ${s}`),
     );
   } else if (last.startsWith('-')) {
     const first = before[0] === 'delete' ? 'del' : before[0]!;

@@ -5,7 +5,7 @@
 import type { PeerMessage } from '../server/peer';
 import type { EtcdServer } from '../server/etcd-server';
 import type { NodeInspection } from '../server/inspect';
-import type { NodeSpec } from '../server/node-spec';
+import { restoredSpec, type NodeSpec, type RestoreFrom } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeHost } from '../sim/host-contract';
 import { MemoryDisk } from '../storage/memory-disk';
@@ -52,6 +52,18 @@ export class InProcessHost implements NodeHost<PeerMessage, ClientRequest, Clien
   /** Node `id`'s log, key-value state and leases, if it is running. */
   async inspect(id: number): Promise<NodeInspection | undefined> {
     return this.members.get(id)?.runner?.inspect();
+  }
+
+  async backup(id: number): Promise<Uint8Array | undefined> {
+    return this.members.get(id)?.runner?.backup();
+  }
+
+  /** A fresh memory disk, from which the node starts next as `from` says. */
+  async restoreDisk(id: number, from: RestoreFrom): Promise<void> {
+    const m = this.member(id);
+    if (m.runner) throw new Error(`in-process host: node ${id} is running; stop it first`);
+    m.disk = new MemoryDisk(`inproc/n${id}`);
+    m.spec = restoredSpec(m.spec, from);
   }
 
   disk(id: number): MemoryDisk {

@@ -78,6 +78,11 @@ export class NodeRunner {
     return this.server.inspect();
   }
 
+  /** etcdctl snapshot save: the member's snapshot file, read without side effects. */
+  backup(): Uint8Array {
+    return this.server.backup();
+  }
+
   /** Waits until every write declared durable is on the disk; rethrows a write that failed. */
   async flush(): Promise<void> {
     await this.writing;

@@ -4,7 +4,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { PeerMessage } from '../server/peer';
 import type { NodeInspection } from '../server/inspect';
-import type { NodeSpec } from '../server/node-spec';
+import { restoredSpec, type NodeSpec, type RestoreFrom } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { BatchBounds, TimedInput } from '../sim/batch';
 import type { NodeHost } from '../sim/host-contract';
@@ -127,6 +127,20 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     return w ? w.api.inspect() : undefined;
   }
 
+  async backup(id: number): Promise<Uint8Array | undefined> {
+    const w = this.members.get(id)?.worker;
+    return w ? w.api.backup() : undefined;
+  }
+
+  /** Deletes the node's database (its worker is gone); it starts next as `from` says. */
+  async restoreDisk(id: number, from: RestoreFrom): Promise<void> {
+    if (this.member(id).worker)
+      throw new Error(`worker host: node ${id} is running; stop it first`);
+    await deleteDatabase(this.database(id));
+    const m = this.member(id);
+    m.spec = restoredSpec(m.spec, from);
+  }
+
   async close(): Promise<void> {
     for (const id of this.members.keys()) await this.crash(id);
   }
@@ -134,16 +148,15 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
   /** Closes every worker and deletes the cluster's databases. */
   async destroy(): Promise<void> {
     await this.close();
-    await Promise.all(
-      [...this.members.keys()].map(
-        (id) =>
-          new Promise<void>((resolve, reject) => {
-            const req = indexedDB.deleteDatabase(this.database(id));
-            req.onsuccess = () => resolve();
-            req.onerror = () => reject(req.error);
-            req.onblocked = () => resolve(); // a connection is still closing; it goes when it closes
-          }),
-      ),
-    );
+    await Promise.all([...this.members.keys()].map((id) => deleteDatabase(this.database(id))));
   }
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => resolve(); // a connection is still closing; it goes when it closes
+  });
 }

@@ -3,6 +3,9 @@
 export { MvccStore } from './store';
 export type { MvccStoreOptions } from './store';
 export { SnapshotError } from './bin';
+export { BackupError, decodeBackup, encodeBackup } from './backup';
+export type { Backup, BackupMeta, BackupStatus } from './backup';
+export { sha256, toHex } from './sha256';
 export { EtcdError, ErrorMessages, GrpcCode } from './errors';
 export type { OpCostSink, OpWork, StoreOp } from './cost';
 export { NO_COST_SINK } from './cost';

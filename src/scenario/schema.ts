@@ -7,11 +7,19 @@
 // defaults for what is missing, caps sizes, and throws a ScenarioError whose message names the
 // field that is wrong.
 
+import { BackupError, decodeBackup } from '../mvcc/backup';
+import { fromBase64Url } from './link-codec';
+
 export const SCENARIO_VERSION = 1;
 export const MAX_NODES = 9;
 export const MAX_ACTIONS = 10_000;
 export const MAX_WORKLOADS = 16;
 export const MAX_TEXT_BYTES = 4096;
+/**
+ * The largest snapshot file a run may be restored from. Its base64 text (4/3 of it) stays within
+ * what a link or a JSON file may hold once unpacked (link-codec's MAX_SCENARIO_BYTES, 4 MiB).
+ */
+export const MAX_RESTORE_BYTES = 2 * 1024 * 1024;
 
 export type ReadPath = 'read-index' | 'log' | 'lease' | 'serializable';
 export type LockMode = 'coarse' | 'rwlock' | 'concurrent';
@@ -100,6 +108,20 @@ export interface Action {
   [arg: string]: unknown;
 }
 
+/**
+ * A run restored from a snapshot file (etcdctl snapshot restore): every member of the initial
+ * cluster starts from its keyspace. The file travels inside the scenario, so a link or an
+ * exported run carries it.
+ */
+export interface ScenarioRestore {
+  /** The file's name, as it was uploaded. */
+  file: string;
+  /** The whole snapshot file, base64url. */
+  snapshot: string;
+  /** etcdctl's --skip-hash-check: restored without comparing the file's sha256. */
+  skipHashCheck?: boolean;
+}
+
 export interface Scenario {
   version: number;
   seed: number;
@@ -114,6 +136,8 @@ export interface Scenario {
    * run: events of the same microsecond may lie on either side of it.
    */
   cursorEvents?: number;
+  /** The snapshot file this run's cluster was restored from, if any. */
+  restore?: ScenarioRestore;
 }
 
 export class ScenarioError extends Error {
@@ -299,6 +323,44 @@ function parseAction(v: unknown, path: string, previousUs: number): Action {
   return { ...v, atUs, kind };
 }
 
+/**
+ * The store snapshot a restore starts every member from: the file decoded and checked (sha256
+ * unless skipped, then the store), throwing a ScenarioError that says what failed.
+ */
+export function restoredSnapshot(r: ScenarioRestore, path = 'restore'): Uint8Array {
+  if (r.snapshot.length > Math.ceil((MAX_RESTORE_BYTES * 4) / 3)) {
+    throw new ScenarioError(
+      `${path}.snapshot`,
+      `is larger than the ${MAX_RESTORE_BYTES / 1024 / 1024} MiB raftlab restores from`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(r.snapshot);
+  } catch {
+    throw new ScenarioError(`${path}.snapshot`, 'is not base64url text');
+  }
+  try {
+    return decodeBackup(bytes, { skipHashCheck: r.skipHashCheck === true }).snapshot;
+  } catch (e) {
+    if (e instanceof BackupError) throw new ScenarioError(`${path}.snapshot`, e.message);
+    throw e;
+  }
+}
+
+function parseRestore(v: unknown, path: string): ScenarioRestore {
+  if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
+  known(v, path, ['file', 'snapshot', 'skipHashCheck']);
+  const r: ScenarioRestore = { file: text(v.file, `${path}.file`), snapshot: '' };
+  if (typeof v.snapshot !== 'string')
+    throw new ScenarioError(`${path}.snapshot`, `must be text, got ${show(v.snapshot)}`);
+  r.snapshot = v.snapshot;
+  if (v.skipHashCheck !== undefined)
+    r.skipHashCheck = bool(v.skipHashCheck, `${path}.skipHashCheck`);
+  restoredSnapshot(r, path);
+  return r;
+}
+
 export function parseScenario(v: unknown): Scenario {
   if (!isObj(v)) throw new ScenarioError('', `must be a JSON object, got ${show(v)}`);
   const version = num(v.version, 'version', 1, Number.MAX_SAFE_INTEGER, true);
@@ -317,6 +379,7 @@ export function parseScenario(v: unknown): Scenario {
     'actions',
     'cursorUs',
     'cursorEvents',
+    'restore',
   ]);
   const workloadsRaw = v.workloads ?? [];
   if (!Array.isArray(workloadsRaw))
@@ -351,6 +414,7 @@ export function parseScenario(v: unknown): Scenario {
   if (v.title !== undefined) s.title = text(v.title, 'title');
   if (v.cursorEvents !== undefined)
     s.cursorEvents = num(v.cursorEvents, 'cursorEvents', 0, Number.MAX_SAFE_INTEGER, true);
+  if (v.restore !== undefined) s.restore = parseRestore(v.restore, 'restore');
   return s;
 }
 

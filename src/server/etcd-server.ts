@@ -12,7 +12,7 @@
 // time carries the batch (etcd 3.4's linearizableReadLoop); when the ReadState for the round's
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
-import { MvccStore } from '../mvcc';
+import { MvccStore, encodeBackup } from '../mvcc';
 import { Backend, type BackendSettingsPatch } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
@@ -81,6 +81,11 @@ export interface ServerConfig {
    * Raft or etcd relies on, and raftlab's checker must catch the anomaly it allows.
    */
   unsafe?: readonly UnsafeSetting[];
+  /**
+   * etcdctl snapshot restore: a store snapshot (checked, from a snapshot file) that a brand-new
+   * member of the initial cluster starts from instead of an empty store (restoredDisk).
+   */
+  restore?: Uint8Array;
 }
 
 /** etcd's SnapshotCatchUpEntries: entries kept after a snapshot so a slow follower can catch up. */
@@ -187,7 +192,7 @@ export class EtcdServer {
   private authQueue: { readyUs: number; waiter: Waiter; request: ClientRequest }[] = [];
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
 
-  constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
+  constructor(cfg: ServerConfig, onDisk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
     this.id = cfg.id;
     this.nowUs = nowUs;
@@ -212,12 +217,16 @@ export class EtcdServer {
     });
     this.store = new MvccStore({ clock: this.storeClock, backend: this.backend });
     this.storage = new MemoryStorage();
-    const fresh = !disk.snapshot && disk.entries.length === 0 && disk.hardState.term === 0;
+    const fresh = !onDisk.snapshot && onDisk.entries.length === 0 && onDisk.hardState.term === 0;
+    const disk =
+      fresh && cfg.restore && cfg.initialCluster.includes(cfg.id)
+        ? this.restoredDisk(cfg.restore)
+        : onDisk;
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
     if (disk.entries.length > 0) this.storage.append(disk.entries);
     this.storage.setHardState(disk.hardState);
     // Raft reads its log and commit index from storage when it is built: bootstrap first.
-    if (fresh) this.bootstrap();
+    if (fresh && disk === onDisk) this.bootstrap();
     this.confState = disk.snapshot?.metadata.confState ?? emptyConfState();
     this.raw = new RawNode({
       id: cfg.id,
@@ -270,6 +279,34 @@ export class EtcdServer {
       hardState,
       ents: logMarks(entries),
     });
+  }
+
+  /**
+   * etcdctl snapshot restore: the data dir of a brand-new member of a new cluster, built from a
+   * backup. etcd's restore writes the members' conf changes to a fresh WAL at term 1 and a Raft
+   * snapshot at the last of them whose configuration holds every member; the keyspace and leases
+   * come from the backup (revision kept), the membership from the flags (here the initial
+   * cluster), never from the file. Persisted as the first write, as bootstrap() persists its log.
+   */
+  private restoredDisk(storeSnapshot: Uint8Array): DiskState {
+    const voters = [...this.cfg.initialCluster].sort((a, b) => a - b);
+    const snapshot = {
+      data: storeSnapshot,
+      metadata: { index: voters.length, term: 1, confState: { ...emptyConfState(), voters } },
+    };
+    const hardState = { term: 1, vote: 0, commit: voters.length };
+    const writeId = this.nextWriteId++;
+    this.out.writes.push({ writeId, write: { snapshot, hardState } });
+    this.trace({
+      kind: 'persist',
+      writeId,
+      entries: 0,
+      hardState,
+      ents: [],
+      snapIndex: snapshot.metadata.index,
+      snapTerm: 1,
+    });
+    return { hardState, snapshot, entries: [], backend: new Map() };
   }
 
   /** The output of the boot itself (the bootstrap write, replayed applies). */
@@ -1139,6 +1176,18 @@ export class EtcdServer {
       snapshotIndex: this.snapshotIndex,
       ...(status.progress ? { progress: status.progress } : {}),
     });
+  }
+
+  /**
+   * etcdctl snapshot save (etcd's maintenance Snapshot RPC): this member's store as a snapshot
+   * file (src/mvcc/backup.ts), with its applied index as the consistent index. A read without side
+   * effects, like inspect(): it places nothing on the backend model and changes no state.
+   */
+  backup(): Uint8Array {
+    return encodeBackup(
+      { memberId: this.id, consistentIndex: this.applied, term: this.storage.term(this.applied) },
+      this.store.snapshot(),
+    );
   }
 
   /** Raft's own view, for the inspector. */

@@ -33,4 +33,20 @@ export interface NodeSpec {
   unsafe: UnsafeSetting[];
   /** The scenario seed; each node's Raft randomness is a stream split from it. */
   seed: number;
+  /**
+   * etcdctl snapshot restore: the store snapshot (checked) every member of the initial cluster
+   * starts from on an empty disk, instead of an empty store (EtcdServer.restoredDisk).
+   */
+  restore?: Uint8Array;
+}
+
+/** What a member's data dir is restored from: its new cluster's members and a store snapshot. */
+export interface RestoreFrom {
+  initialCluster: readonly number[];
+  snapshot: Uint8Array;
+}
+
+/** `spec` as a member of the new cluster `from` describes, starting from its snapshot. */
+export function restoredSpec(spec: NodeSpec, from: RestoreFrom): NodeSpec {
+  return { ...spec, initialCluster: [...from.initialCluster], restore: from.snapshot };
 }

@@ -11,7 +11,9 @@ import {
   type ClusterSettings,
   type Scenario,
 } from '../scenario/schema';
-import { applySettings, type Cluster } from './cluster';
+import { applySettings, connectionRefused, type Cluster } from './cluster';
+import { decodeBackup } from '../mvcc/backup';
+import { toHex } from '../mvcc/sha256';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
 
 export interface ActionContext {
@@ -30,6 +32,8 @@ export interface ActionContext {
   leader(): number | undefined;
   /** Hears the answer to an etcdctl action's request (the playground's console prints it). */
   etcdctlAnswer?(node: number, command: string, r: ClientResponse): void;
+  /** The snapshot files saved so far in this run (snapshot-save), by file name. */
+  backups: Map<string, Uint8Array>;
 }
 
 interface ActionDef {
@@ -134,6 +138,73 @@ function leaderNow(ctx: ActionContext): number {
 }
 
 const one = (field: string) => (a: Action) => void id(a, field);
+
+/** The longest snapshot file name an action may carry. */
+export const MAX_FILE_NAME = 255;
+
+/** A snapshot file's name: what `etcdctl snapshot save <file>` was given. */
+function fileName(a: Action): string {
+  const f = text(a, 'file');
+  if (f === '' || f.length > MAX_FILE_NAME || [...f].some((c) => c < ' '))
+    throw new Error(
+      `action ${a.kind} at ${a.atUs} µs: file must be a name of 1 to ${MAX_FILE_NAME} printable characters`,
+    );
+  return f;
+}
+
+/**
+ * etcdctl snapshot save: node `n`'s backend as a snapshot file, kept in the run under `file`.
+ * Read through the host's inspection path: the member is handed no input, so it takes no
+ * simulated time and changes nothing; only the 'snapshot-saved' record marks the place.
+ */
+async function snapshotSave(a: Action, ctx: ActionContext): Promise<void> {
+  const n = node(a, 'node', ctx);
+  const file = fileName(a);
+  const c = ctx.cluster.conductor;
+  const state = c.nodeState(n);
+  if (state === 'down') throw new Error(connectionRefused(n));
+  if (state === 'paused') throw new Error(`n${n} is paused: it does not answer`);
+  const bytes = await ctx.cluster.host.backup?.(n);
+  if (!bytes) throw new Error(`n${n} cannot give a snapshot on this host`);
+  const { status, consistentIndex } = decodeBackup(bytes);
+  ctx.backups.set(file, bytes);
+  c.note('snapshot-saved', {
+    node: n,
+    file,
+    revision: status.revision,
+    index: consistentIndex,
+    bytes: bytes.length,
+    sha256: toHex(bytes.subarray(bytes.length - 32)),
+  });
+}
+
+/**
+ * Disaster recovery as etcd's guide has it: every member stopped, each data dir restored from the
+ * same snapshot file (`snapshot restore`), every member started as a new cluster. The file is one
+ * saved earlier in this run, so a replay rebuilds exactly the same bytes and a link carries none.
+ */
+async function snapshotRestore(a: Action, ctx: ActionContext): Promise<void> {
+  const file = fileName(a);
+  const bytes = ctx.backups.get(file);
+  if (!bytes)
+    throw new Error(
+      `open ${file}: no such file or directory (no snapshot of that name was saved in this run)`,
+    );
+  const c = ctx.cluster.conductor;
+  const host = ctx.cluster.host;
+  if (!host.restoreDisk) throw new Error('this host cannot restore snapshots');
+  const members = c.nodeIds();
+  const running = members.filter((n) => c.nodeState(n) !== 'down');
+  if (running.length > 0)
+    throw new Error(
+      `every member must be stopped before a restore; ${running.map((n) => `n${n}`).join(', ')} still running`,
+    );
+  const { snapshot, status } = decodeBackup(bytes);
+  // The checkers see a new cluster from here (src/check/invariants.ts).
+  c.note('cluster-restored', { file, revision: status.revision, members });
+  for (const n of members) await host.restoreDisk(n, { initialCluster: members, snapshot });
+  for (const n of members) await c.restart(n);
+}
 
 /** An action's argument names and the settings they set. */
 type SettingArgs = Record<string, keyof ClusterSettings>;
@@ -422,6 +493,17 @@ export const ACTIONS: Record<string, ActionDef> = {
         true,
       );
     },
+  },
+  'snapshot-save': {
+    label: 'save a snapshot file of a member’s backend (etcdctl snapshot save <file>)',
+    check: (a) => void (id(a, 'node'), fileName(a)),
+    perform: snapshotSave,
+  },
+  'snapshot-restore': {
+    label:
+      'restore every (stopped) member from a snapshot saved in this run, and start them as a new cluster',
+    check: (a) => void fileName(a),
+    perform: snapshotRestore,
   },
   'graceful-stop': {
     label: 'stop a node gracefully (a leader hands leadership over first)',

@@ -10,7 +10,12 @@ import {
   type ClientResponse,
   type ConfigureRequest,
 } from '../server/requests';
-import { parseSettings, type ClusterSettings } from '../scenario/schema';
+import {
+  parseSettings,
+  restoredSnapshot,
+  type ClusterSettings,
+  type ScenarioRestore,
+} from '../scenario/schema';
 import { Conductor, type TraceRecord } from './conductor';
 import type { NodeHost } from './host-contract';
 import type { LinkModel } from './network';
@@ -41,8 +46,14 @@ export function nodeSettings(settings: ClusterSettings): Required<ConfigureReque
   };
 }
 
-export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
+/** Every member's spec; with `restore`, each starts from that snapshot file's keyspace. */
+export function nodeSpecs(
+  settings: ClusterSettings,
+  seed: number,
+  restore?: ScenarioRestore,
+): NodeSpec[] {
   const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
+  const snapshot = restore ? restoredSnapshot(restore) : undefined;
   return ids.map((id) => ({
     id,
     initialCluster: ids,
@@ -50,6 +61,7 @@ export function nodeSpecs(settings: ClusterSettings, seed: number): NodeSpec[] {
     snapshotCount: settings.snapshotCount,
     unsafe: [...settings.unsafe],
     seed,
+    ...(snapshot ? { restore: snapshot } : {}),
   }));
 }
 
@@ -78,13 +90,14 @@ export function applySettings(
   return next;
 }
 
+/** The error a client gets when it dials a member that is down. */
+export function connectionRefused(node: number): string {
+  return `n${node} is down: connection refused`;
+}
+
 /** What a client sees when it dials a member that is down. */
 export function refused(node: number): ClientResponse {
-  return {
-    ok: false,
-    method: 'status',
-    error: { message: `n${node} is down: connection refused`, code: 14 },
-  };
+  return { ok: false, method: 'status', error: { message: connectionRefused(node), code: 14 } };
 }
 
 export interface Cluster {
@@ -117,6 +130,8 @@ export interface Cluster {
 export interface ClusterOptions {
   settings: ClusterSettings;
   seed: number;
+  /** The snapshot file the cluster is restored from (ignored when `host` is given). */
+  restore?: ScenarioRestore;
   host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
   /** Keep every trace record in memory (tests, the UI); off for long benchmarks. */
   keepTrace?: boolean;
@@ -135,7 +150,7 @@ export interface ClusterOptions {
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const { settings, seed } = opts;
-  const specs = nodeSpecs(settings, seed);
+  const specs = nodeSpecs(settings, seed, opts.restore);
   const host = opts.host ?? new InProcessHost(specs);
   const waiting = new Map<number, (r: ClientResponse) => void>();
   const trace: TraceRecord[] = [];

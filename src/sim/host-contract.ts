@@ -61,6 +61,20 @@ export interface NodeHost<M extends Envelope, Req, Res> {
   crash(node: number): Promise<void>;
   /** Releases everything (workers, databases). */
   close(): Promise<void>;
+  /**
+   * etcdctl snapshot save: the running node's backend as a snapshot file, read without side
+   * effects (undefined when the node is not running). Optional: a host may not offer backups.
+   */
+  backup?(node: number): Promise<Uint8Array | undefined>;
+  /**
+   * etcdctl snapshot restore into a new data dir: replaces the disk of `node` (which is down)
+   * with an empty one, from which its next start makes it a member of a new cluster of
+   * `from.initialCluster` holding the store snapshot `from.snapshot`.
+   */
+  restoreDisk?(
+    node: number,
+    from: { initialCluster: readonly number[]; snapshot: Uint8Array },
+  ): Promise<void>;
 }
 
 export function emptyOutput<M extends Envelope, Res>(): NodeOutput<M, Res> {

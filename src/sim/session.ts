@@ -71,6 +71,13 @@ export class Session {
    * ones included.
    */
   onEtcdctlAnswer: ((node: number, command: string, response: ClientResponse) => void) | undefined;
+  /** Snapshot files saved in this run (snapshot-save actions), by name. */
+  readonly backups = new Map<string, Uint8Array>();
+  /**
+   * When this run's cluster first started from a snapshot file (0: restored from the start): the
+   * key-value history after it starts from the file's keyspace, not from an empty store.
+   */
+  restoredAtUs: number | undefined;
 
   private constructor(
     readonly scenario: Scenario,
@@ -92,7 +99,9 @@ export class Session {
           if (!quiet) this.onActionAnswer?.(request.method, r);
         }),
       etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
+      backups: this.backups,
     };
+    this.restoredAtUs = scenario.restore ? 0 : undefined;
   }
 
   /** The member leading the highest term now, as the timeline tells it (a down one leads none). */
@@ -133,6 +142,7 @@ export class Session {
     const cluster = await startCluster({
       settings: scenario.settings,
       seed: scenario.seed,
+      ...(scenario.restore ? { restore: scenario.restore } : {}),
       ...(opts.host ? { host: opts.host } : {}),
       onTrace: (r) => {
         timeline.push(r);
@@ -147,6 +157,7 @@ export class Session {
           });
         }
         if (r.kind === 'lease-expired') holder.session?.onLeaseExpired(r);
+        if (r.kind === 'cluster-restored' && holder.session) holder.session.restoredAtUs ??= r.atUs;
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
       },

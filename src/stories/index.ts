@@ -16,6 +16,7 @@ import {
   type Workload,
 } from '../scenario/schema';
 import type { Story } from './types';
+import { backupStory } from './backup-story';
 
 export * from './types';
 
@@ -903,6 +904,7 @@ export const STORIES: readonly Story[] = [
       expect: 'frequent small commits and rare big ones both cost; the defaults sit between.',
     },
   },
+  backupStory,
 ];
 
 export function storyById(id: string): Story | undefined {

@@ -23,8 +23,11 @@ import { readFileSync } from 'node:fs';
 import { batchingFigures, measureStories, runStory, type StoriesFigures } from './measure';
 
 describe('the story registry', () => {
-  it('has eleven stories, numbered in order, with unique ids', () => {
-    expect(STORIES.map((s) => s.number)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  it('numbers its stories in order, with unique ids', () => {
+    expect(STORIES.length).toBeGreaterThanOrEqual(12);
+    expect(STORIES.map((s) => s.number)).toEqual(
+      Array.from({ length: STORIES.length }, (_, i) => i + 1),
+    );
     expect(new Set(STORIES.map((s) => s.id)).size).toBe(STORIES.length);
     expect(storyById('reads')?.number).toBe(5);
   });

@@ -74,6 +74,8 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['snapshot', 'storage'],
   ['snapshot-restored', 'storage'],
   ['snapshot-failed', 'storage'],
+  ['snapshot-saved', 'storage'],
+  ['cluster-restored', 'storage'],
   ['crash', 'fault'],
   ['pause', 'fault'],
   ['resume', 'fault'],
@@ -130,6 +132,8 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['remove-member', 'membership'],
   ['promote-member', 'membership'],
   ['transfer-leader', 'election'],
+  ['snapshot-save', 'storage'],
+  ['snapshot-restore', 'storage'],
 ]);
 
 const LEASE_METHODS: ReadonlySet<string> = new Set(['leaseGrant', 'leaseRevoke']);
@@ -188,6 +192,8 @@ const NOTABLE_KINDS: ReadonlySet<string> = new Set([
   'snapshot',
   'snapshot-restored',
   'snapshot-failed',
+  'snapshot-saved',
+  'cluster-restored',
   'action-failed',
   'etcdctl',
   'invariant-violated',

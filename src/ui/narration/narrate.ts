@@ -637,6 +637,8 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['transfer-leader', 'Action: move leadership to another member'],
   ['graceful-stop', 'Action: stop a node gracefully'],
   ['etcdctl', 'Action: run an etcdctl command'],
+  ['snapshot-save', "Action: save a snapshot file of a member's backend"],
+  ['snapshot-restore', 'Action: restore every member from a snapshot file'],
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
   ['client-retry', 'A workload client tries again after a failed request'],
@@ -675,6 +677,17 @@ function narrateEtcdctl(r: TraceRecord): string {
     : `${n} gets an etcdctl command from the console: ${plainText(command, 120)}`;
 }
 
+function narrateSnapshotSaved(r: TraceRecord): string {
+  const file = plainText(str(r.file) ?? 'a file', 80);
+  return `etcdctl snapshot save: ${nodeName(r.node)}'s backend at revision ${num(r.revision) ?? '?'} is saved to ${file} (${num(r.bytes) ?? '?'} bytes, its sha256 at the end)`;
+}
+
+function narrateClusterRestored(r: TraceRecord): string {
+  const file = plainText(str(r.file) ?? 'a file', 80);
+  const members = Array.isArray(r.members) ? r.members.map((m) => nodeName(m)).join(', ') : '';
+  return `etcdctl snapshot restore: ${members || 'every member'} start again from ${file} as a new cluster, at revision ${num(r.revision) ?? '?'}, with a fresh Raft log`;
+}
+
 function narrateInvariantViolated(r: TraceRecord): string {
   const name = str(r.invariant) ?? 'a safety property';
   return `Safety broken (${plainText(name, 40)}): ${plainText(str(r.message) ?? '', 300)}`;
@@ -703,6 +716,8 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['etcdctl', narrateEtcdctl],
   ['invariant-violated', narrateInvariantViolated],
   ['settings', narrateSettings],
+  ['snapshot-saved', narrateSnapshotSaved],
+  ['cluster-restored', narrateClusterRestored],
   // the etcd server
   ['persist', narratePersist],
   ['apply', narrateApply],

@@ -11,6 +11,7 @@ import { nodeSpecs, startCluster } from '../../sim/cluster';
 import type { TraceRecord } from '../../sim/conductor';
 import { runScenario } from '../../sim/run-scenario';
 import { planScenario } from '../../check/fuzz/plan';
+import { BACKUP_END_US, backupScenario } from '../../stories/backup-story';
 import {
   EVENT_CATEGORIES,
   NARRATED_KINDS,
@@ -240,6 +241,8 @@ beforeAll(async () => {
   await leaseAndCorruptDiskRun(follower);
   await settingsRun(follower);
   await unsafeRun(noPreVote);
+  // a backup saved, the cluster lost and restored from it (snapshot-saved, cluster-restored)
+  await runScenario(backupScenario(), { untilUs: BACKUP_END_US, onTrace: follower.onTrace });
 }, 120_000);
 
 /** The trace kinds the code emits, read from the source that emits them. */

@@ -6,6 +6,7 @@ import { complete } from '../../etcdctl/parse';
 import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
 import { runLine } from './console';
 import { print, prompt } from './console-output';
+import { addUpload } from './snapshot-files';
 import { DisclosurePanel } from './Disclosure';
 import { NodeSelect } from './panels';
 import { usePlayground } from './store';
@@ -31,6 +32,7 @@ function ConsoleBody() {
   const [draft, setDraft] = useState('');
   const scroll = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
+  const upload = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     const el = scroll.current;
@@ -125,6 +127,36 @@ function ConsoleBody() {
         Enter runs · ↑/↓ history · Tab completes commands and flags · <code>clear</code> empties
         this
       </p>
+      <div className="buttons">
+        <button type="button" onClick={() => upload.current?.click()}>
+          Upload snapshot file
+        </button>
+        <input
+          ref={upload}
+          type="file"
+          hidden
+          aria-label="Upload a snapshot file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void uploadFile(f);
+          }}
+        />
+      </div>
     </div>
   );
+}
+
+/** An uploaded snapshot file: kept for snapshot status and snapshot restore. */
+async function uploadFile(f: File): Promise<void> {
+  try {
+    addUpload(f.name, new Uint8Array(await f.arrayBuffer()));
+    const arg = /^[\w./-]+$/.test(f.name) ? f.name : `'${f.name.replace(/'/g, `'\\''`)}'`;
+    print(
+      'output',
+      `uploaded ${f.name} (${f.size} bytes): try snapshot status ${arg} -w table, or snapshot restore ${arg}`,
+    );
+  } catch (e) {
+    print('error', `Error: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -46,6 +46,8 @@ type Check =
       atUs: number;
       /** The session history's length when checked. */
       historyLength: number;
+      /** The run restored a snapshot file then: only calls before it were checked. */
+      restoredAtUs?: number;
     };
 
 export function HistoryPanel() {
@@ -135,7 +137,10 @@ function HistoryBody() {
 
   const runCheck = () => {
     setCheck({ status: 'checking' });
-    const atUs = viewUs;
+    // The checker's model starts from an empty store: a cluster restored from a snapshot file
+    // does not, so only the calls made before the (first) restore can be checked.
+    const restoredAtUs = session.restoredAtUs;
+    const atUs = restoredAtUs !== undefined ? Math.min(viewUs, restoredAtUs) : viewUs;
     const ops = historyAt(session.history, atUs);
     // After a frame, so "checking…" is on screen while the search runs.
     requestAnimationFrame(() =>
@@ -143,7 +148,14 @@ function HistoryBody() {
         // gone, or another run opened meanwhile: the answer is no one's
         if (!alive.current || usePlayground.getState().session !== session) return;
         const result = checkHistory(ops);
-        setCheck({ status: 'done', result, ops, atUs, historyLength: session.history.length });
+        setCheck({
+          status: 'done',
+          result,
+          ops,
+          atUs: viewUs,
+          historyLength: session.history.length,
+          ...(restoredAtUs !== undefined ? { restoredAtUs } : {}),
+        });
         if (result.verdict === 'illegal') {
           const ids = new Set(result.core);
           setPinned(
@@ -486,9 +498,16 @@ function Verdict(props: { check: Check; stale: boolean; select: (id: number) => 
       </p>
     );
   const r = check.result;
-  const when = `the ${check.ops.length} calls made by ${formatUs(check.atUs)}`;
+  const restored = check.restoredAtUs;
+  const when = `the ${check.ops.length} calls made by ${formatUs(restored !== undefined ? Math.min(restored, check.atUs) : check.atUs)}`;
   return (
     <div className="verdict-box" aria-live="polite">
+      {restored !== undefined && (
+        <p className="hint" data-testid="history-restored">
+          The cluster was restored from a snapshot file at {formatUs(restored)}: the checker starts
+          from an empty store, so it checks only the calls made before then.
+        </p>
+      )}
       {r.verdict === 'ok' && (
         <>
           <p className="verdict" data-status="ok" data-testid="history-verdict">

@@ -65,7 +65,13 @@ export function RunInfo() {
   const recorded = session.scenario.actions.filter((a) => a.atUs <= viewUs);
   const last = recorded.at(-1);
   const copyLink = async () => {
-    const fragment = await fragmentFor(session.toScenario(viewUs), storyRef(session));
+    let fragment: string;
+    try {
+      fragment = await fragmentFor(session.toScenario(viewUs), storyRef(session));
+    } catch (err) {
+      setCopied(err instanceof Error ? err.message : String(err));
+      return;
+    }
     history.replaceState(null, '', fragment);
     const url = `${location.origin}${location.pathname}${fragment}`;
     try {

@@ -1,6 +1,7 @@
 // Reading and writing the scenario in the URL fragment. Input is untrusted: every way a link can
 // be bad ends in a message for the person and a working default cluster, never a broken page.
-import { LinkError, decodeFragment, encodeFragment } from '../../scenario/link-codec';
+import { LinkError, decodeFragment } from '../../scenario/link-codec';
+import { scenarioFragment } from '../../scenario/share-link';
 import {
   DEFAULT_SETTINGS,
   ScenarioError,
@@ -107,6 +108,7 @@ export async function scenarioFromFragment(fragment: string, freshSeed: number):
   }
 }
 
+/** The link's fragment; throws a LinkError when it would be too long to open (share-link.ts). */
 export async function fragmentFor(scenario: Scenario, story?: StoryRef): Promise<string> {
-  return '#' + (await encodeFragment(story ? { ...scenario, story } : scenario));
+  return '#' + (await scenarioFragment(story ? { ...scenario, story } : scenario));
 }

@@ -21,7 +21,10 @@ function freshNamespace(): string {
  * the console prints the answers of the etcdctl commands it replays (opening a share link).
  */
 export async function openSession(scenario: Scenario, echo = false): Promise<Session> {
-  const host = new WorkerHost(nodeSpecs(scenario.settings, scenario.seed), freshNamespace());
+  const host = new WorkerHost(
+    nodeSpecs(scenario.settings, scenario.seed, scenario.restore),
+    freshNamespace(),
+  );
   const s = await Session.start(scenario, { host });
   if (echo) attachConsole(s);
   await s.runToPlace(scenario.cursorUs, scenario.cursorEvents);

@@ -104,7 +104,8 @@ export class Session {
           if (!quiet) this.onActionAnswer?.(request.method, r);
         }),
       etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
-      watch: (node, request, handlers) => this.streams.watch(node, ACTION_CLIENT, request, handlers),
+      watch: (node, request, handlers) =>
+        this.streams.watch(node, ACTION_CLIENT, request, handlers),
       interruptWatches: () => this.streams.interrupt(ACTION_CLIENT),
       etcdctlWatchEnd: (node, command, reason) => this.onEtcdctlWatchEnd?.(node, command, reason),
     };

@@ -6,6 +6,7 @@ import {
   parseCompare,
   parseEtcdctl,
   prefixEnd,
+  shellWord,
   tokenize,
   txnLines,
   type EtcdctlCommand,
@@ -45,6 +46,12 @@ describe('tokenize', () => {
     expect(tokenize('get ""')).toEqual(['get', '']);
     expect(tokenize('put k "back\\\\slash \\n"')).toEqual(['put', 'k', 'back\\slash \\n']);
     expect(tokenize('')).toEqual([]);
+  });
+
+  it('quotes a word so that it splits back to itself', () => {
+    for (const w of ['plain', 'a b', "it's", '', '$HOME "x"', 'back\\slash', 'k/1:2'])
+      expect(tokenize(`watch ${shellWord(w)} --prev-kv`)).toEqual(['watch', w, '--prev-kv']);
+    expect(shellWord('k/1:2')).toBe('k/1:2');
   });
 
   it('refuses an unterminated quote', () => {

@@ -94,6 +94,11 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
+/** `s` as one word of a command line (tokenize's inverse): as it is if plain, else single-quoted. */
+export function shellWord(s: string): string {
+  return /^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 // ---- flags (spf13/pflag's rules: --name=value, --name value, -x value, bools without value) ----
 
 type FlagKind = 'bool' | 'string' | 'int';

@@ -6,6 +6,7 @@ import {
   parseCompare,
   parseEtcdctl,
   prefixEnd,
+  shellWord,
   tokenize,
   txnLines,
   type EtcdctlCommand,
@@ -45,6 +46,12 @@ describe('tokenize', () => {
     expect(tokenize('get ""')).toEqual(['get', '']);
     expect(tokenize('put k "back\\\\slash \\n"')).toEqual(['put', 'k', 'back\\slash \\n']);
     expect(tokenize('')).toEqual([]);
+  });
+
+  it('quotes a word so that it splits back to itself', () => {
+    for (const w of ['plain', 'a b', "it's", '', '$HOME "x"', 'back\\slash', 'k/1:2'])
+      expect(tokenize(`watch ${shellWord(w)} --prev-kv`)).toEqual(['watch', w, '--prev-kv']);
+    expect(shellWord('k/1:2')).toBe('k/1:2');
   });
 
   it('refuses an unterminated quote', () => {
@@ -309,8 +316,7 @@ describe('lease, compaction, member, endpoint, move-leader', () => {
     expect(error('')).toMatch(/no command given/);
   });
 
-  it('says watch is not supported yet', () => {
-    expect(error('watch foo')).toMatch(/^watch is not supported yet in raftlab's console/);
+  it('says what is not supported yet', () => {
     expect(error('endpoint health')).toMatch(/not supported yet/);
   });
 
@@ -355,5 +361,38 @@ describe('complete', () => {
     expect(complete('mo').line).toBe('move-leader ');
     expect(complete('zzz')).toEqual({ line: 'zzz', candidates: [] });
     expect(complete('cl')).toEqual({ line: 'clear ', candidates: ['clear'] });
+  });
+});
+
+describe('watch', () => {
+  it('sends a watch: key, range_end, --prefix, --prev-kv, --rev', () => {
+    const watch = (body: object) => ({ method: 'watch', body });
+    const cases: [string, object][] = [
+      ['watch foo', { key: b('foo') }],
+      ['watch a c --prev-kv', { key: b('a'), range_end: b('c'), prev_kv: true }],
+      [
+        'etcdctl watch fo --prefix --rev 4',
+        { key: b('fo'), range_end: b('fp'), start_revision: 4 },
+      ],
+      ["watch '' --prefix", { key: new Uint8Array([0]), range_end: new Uint8Array([0]) }],
+    ];
+    for (const [line, body] of cases) expect(req(line)).toEqual(watch(body));
+    expect(parse('watch foo -w json').output).toBe('json');
+  });
+
+  it('refuses what etcdctl refuses, in its words, and what the console cannot do', () => {
+    expect(error('watch')).toBe('bad number of arguments');
+    expect(error('watch a b --prefix')).toBe('`range_end` and `--prefix` are mutually exclusive');
+    expect(error('watch a --rev x')).toBe(
+      'invalid argument "x" for "--rev" flag: strconv.ParseInt: parsing "x": invalid syntax',
+    );
+    expect(error('watch a --bogus')).toBe('unknown flag: --bogus');
+    expect(error('watch a -w table')).toBe('table not supported as output format');
+    expect(error('watch -i')).toMatch(/interactive\) is not supported/);
+    expect(error('watch a -- echo hi')).toMatch(/runs no exec-command/);
+  });
+
+  it('completes its flags', () => {
+    expect(complete('watch foo --pr').candidates).toEqual(['--prefix', '--prev-kv']);
   });
 });

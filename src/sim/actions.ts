@@ -15,6 +15,7 @@ import { applySettings, connectionRefused, type Cluster } from './cluster';
 import { decodeBackup } from '../mvcc/backup';
 import { toHex } from '../mvcc/sha256';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
+import type { StreamHandlers } from './watch-streams';
 
 export interface ActionContext {
   cluster: Cluster;
@@ -34,6 +35,12 @@ export interface ActionContext {
   etcdctlAnswer?(node: number, command: string, r: ClientResponse): void;
   /** The snapshot files saved so far in this run (snapshot-save), by file name. */
   backups: Map<string, Uint8Array>;
+  /** Opens a watch stream from the action client (src/sim/watch-streams.ts). */
+  watch(node: number, request: ClientRequest & { method: 'watch' }, handlers: StreamHandlers): void;
+  /** Stops every watch the action client has open (Ctrl+C); how many there were. */
+  interruptWatches(): number;
+  /** Hears that an etcdctl watch ended with no answer (its member went down). */
+  etcdctlWatchEnd?(node: number, command: string, reason: string): void;
 }
 
 interface ActionDef {
@@ -483,6 +490,12 @@ export const ACTIONS: Record<string, ActionDef> = {
       const command = text(a, 'command');
       const { request } = etcdctlCommand(a);
       ctx.cluster.conductor.note('etcdctl', { node: n, command });
+      if (request.method === 'watch') {
+        return ctx.watch(n, request, {
+          onResponse: (r) => ctx.etcdctlAnswer?.(n, command, r),
+          onEnd: (reason) => ctx.etcdctlWatchEnd?.(n, command, reason),
+        });
+      }
       ctx.send(
         n,
         request,
@@ -504,6 +517,14 @@ export const ACTIONS: Record<string, ActionDef> = {
       'restore every (stopped) member from a snapshot saved in this run, and start them as a new cluster',
     check: (a) => void fileName(a),
     perform: snapshotRestore,
+  },
+  'etcdctl-interrupt': {
+    label: 'Ctrl+C in the console: stop every etcdctl watch',
+    check: noArgs,
+    perform: (_a, ctx) => {
+      const n = ctx.interruptWatches();
+      ctx.cluster.conductor.note('etcdctl-interrupt', { watches: n });
+    },
   },
   'graceful-stop': {
     label: 'stop a node gracefully (a leader hands leadership over first)',

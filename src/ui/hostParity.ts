@@ -20,7 +20,8 @@ const SEED = 42;
 const text = (s: string) => new TextEncoder().encode(s);
 
 /**
- * Elects a leader, writes through node 1, reads through node 2; crashes node 3, changes settings
+ * Elects a leader, opens watches on nodes 2 and 3 (their responses stream out of the workers),
+ * writes through node 1, reads through node 2; crashes node 3, changes settings
  * (the nodes up are sent them, node 3 gets them as it restarts), then idles: 4 simulated s.
  */
 export async function runParityScenario(
@@ -34,6 +35,15 @@ export async function runParityScenario(
   try {
     const c = await startCluster({ settings, seed: SEED, host: nodeHost });
     await c.conductor.runUntil(2_000_000);
+    const watcher = 9;
+    c.conductor.request(2, watcher, 1, {
+      method: 'watch',
+      body: { key: text('greeting'), prev_kv: true },
+    });
+    c.conductor.request(3, watcher, 2, {
+      method: 'watch',
+      body: { key: text('g'), range_end: text('h'), start_revision: 1 },
+    });
     await c.call(1, { method: 'put', body: { key: text('greeting'), value: text('hello') } });
     await c.call(2, { method: 'range', body: { key: text('greeting') } });
     await c.conductor.crash(3);

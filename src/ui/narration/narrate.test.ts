@@ -428,6 +428,22 @@ describe('narrate: storage, membership, leases, faults, actions', () => {
       'n2 gets an etcdctl command from the console: put <b>k</b> v',
     );
     expect(say('action', { label: 'etcdctl' })).toBe('Action: run an etcdctl command');
+    expect(say('etcdctl-interrupt', { watches: 2 })).toBe(
+      'Ctrl+C in the console stops its 2 watches',
+    );
+  });
+
+  it('tells a watch stream: created, events, its end', () => {
+    const base = { node: 2, clientId: 1, requestId: 4, ok: true, watchId: 0 };
+    expect(say('response', { ...base, created: true, revision: 3 })).toMatch(
+      /^n2 starts watch 0 for .+ at revision 3$/,
+    );
+    expect(say('response', { ...base, events: 1, revision: 5 })).toMatch(
+      /^n2 streams 1 event to .+ on watch 0 at revision 5$/,
+    );
+    expect(say('response', { ...base, canceled: true, compactRevision: 4 })).toMatch(
+      /^n2 cancels watch 0 of .+: revision 4 is compacted$/,
+    );
   });
 });
 

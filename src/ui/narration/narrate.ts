@@ -416,7 +416,22 @@ function narrateResponse(r: TraceRecord): string {
     return `${n} answers ${requestOf(r)} with an error${error === undefined ? '' : `: ${plainText(error)}`}`;
   const revision = num(r.revision);
   const at = revision === undefined ? '' : ` at revision ${revision}`;
+  const watchId = num(r.watchId);
+  if (watchId !== undefined) return narrateWatchResponse(r, `${n}`, watchId, at);
   return `${n} answers ${requestOf(r)}${at}`;
+}
+
+/** One response of a watch stream: created, events, or its end. */
+function narrateWatchResponse(r: TraceRecord, n: string, watchId: number, at: string): string {
+  const who = clientName(r.clientId);
+  if (r.created === true) return `${n} starts watch ${watchId} for ${who}${at}`;
+  const compacted = num(r.compactRevision);
+  if (r.canceled === true)
+    return compacted === undefined
+      ? `${n} ends watch ${watchId} of ${who}`
+      : `${n} cancels watch ${watchId} of ${who}: revision ${compacted} is compacted`;
+  const events = num(r.events) ?? 0;
+  return `${n} streams ${events} event${events === 1 ? '' : 's'} to ${who} on watch ${watchId}${at}`;
 }
 
 function narrateAuth(r: TraceRecord): string {
@@ -639,6 +654,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['etcdctl', 'Action: run an etcdctl command'],
   ['snapshot-save', "Action: save a snapshot file of a member's backend"],
   ['snapshot-restore', 'Action: restore every member from a snapshot file'],
+  ['etcdctl-interrupt', 'Action: Ctrl+C in the console'],
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
   ['client-retry', 'A workload client tries again after a failed request'],
@@ -688,6 +704,13 @@ function narrateClusterRestored(r: TraceRecord): string {
   return `etcdctl snapshot restore: ${members || 'every member'} start again from ${file} as a new cluster, at revision ${num(r.revision) ?? '?'}, with a fresh Raft log`;
 }
 
+function narrateEtcdctlInterrupt(r: TraceRecord): string {
+  const n = num(r.watches) ?? 0;
+  return n === 0
+    ? 'Ctrl+C in the console: no watch is running'
+    : `Ctrl+C in the console stops ${n === 1 ? 'its watch' : `its ${n} watches`}`;
+}
+
 function narrateInvariantViolated(r: TraceRecord): string {
   const name = str(r.invariant) ?? 'a safety property';
   return `Safety broken (${plainText(name, 40)}): ${plainText(str(r.message) ?? '', 300)}`;
@@ -714,6 +737,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['action', narrateAction],
   ['action-failed', narrateActionFailed],
   ['etcdctl', narrateEtcdctl],
+  ['etcdctl-interrupt', narrateEtcdctlInterrupt],
   ['invariant-violated', narrateInvariantViolated],
   ['settings', narrateSettings],
   ['snapshot-saved', narrateSnapshotSaved],

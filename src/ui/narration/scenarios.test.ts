@@ -80,10 +80,12 @@ async function storyRun(f: Follower): Promise<void> {
       seed: 5,
       settings: { snapshotCount: 20 },
       actions: [
+        { atUs: 1_900_000, kind: 'etcdctl', node: 1, command: 'watch "<b>key</b>" --prev-kv' },
         { atUs: 2_000_000, kind: 'put', node: 1, key: '<b>key</b>', value: 'x' },
         { atUs: 2_100_000, kind: 'get', node: 2, key: '<b>key</b>' },
         { atUs: 2_100_000, kind: 'etcdctl', node: 1, command: 'get "<b>key</b>" --prefix' },
         { atUs: 2_100_000, kind: 'get', node: 3, key: '<b>key</b>', serializable: true },
+        { atUs: 2_400_000, kind: 'etcdctl-interrupt' },
         { atUs: 2_500_000, kind: 'crash', node: 2 },
         { atUs: 2_600_000, kind: 'pause', node: 3 },
         { atUs: 2_700_000, kind: 'resume', node: 3 },
@@ -312,6 +314,10 @@ describe('narration over real runs', () => {
     const has = (re: RegExp) => expect(s).toContainEqual(expect.stringMatching(re));
     has(/^n2 crashes: /);
     has(/^n1 gets an etcdctl command from the console: get "<b>key<\/b>" --prefix$/);
+    has(/^n1 starts watch 0 for client 1 at revision \d+$/);
+    has(/^n1 streams 1 event to client 1 on watch 0 at revision \d+$/);
+    has(/^Ctrl\+C in the console stops its watch$/);
+    has(/^n1 ends watch 0 of /);
     has(/^n2 restarts from its disk alone/);
     has(/^n3's disk becomes 4x slower/);
     has(/^n3's disk is back to normal speed$/);

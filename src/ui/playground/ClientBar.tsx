@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import { act } from './actions';
+import { shellWord } from '../../etcdctl/parse';
+import { runLine } from './console';
 import { NodeSelect } from './panels';
 import { usePlayground } from './store';
 
-/** Put a key, get a key (linearizable or serializable) against a chosen node. */
+/**
+ * Put a key, get a key (linearizable or serializable), or watch it, against a chosen node. Watch
+ * runs `etcdctl watch <key>` in the console, where its events stream.
+ */
 export function ClientBar() {
   const session = usePlayground((s) => s.session);
   const quick = usePlayground((s) => s.quick);
@@ -44,6 +49,21 @@ export function ClientBar() {
             onClick={() => void act({ kind: 'get', node, key, serializable: true })}
           >
             Get (serializable)
+          </button>
+          <button
+            type="button"
+            disabled={!session || key === ''}
+            onClick={() => {
+              usePlayground.getState().set({
+                quick: {
+                  ok: true,
+                  text: `watching ${key} on n${node}: its events print in the Console`,
+                },
+              });
+              void runLine(node, `watch ${shellWord(key)}`);
+            }}
+          >
+            Watch
           </button>
         </div>
       </form>

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { complete } from '../../etcdctl/parse';
 import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
-import { runLine } from './console';
+import { interrupt, runLine } from './console';
 import { print, prompt } from './console-output';
 import { addUpload } from './snapshot-files';
 import { DisclosurePanel } from './Disclosure';
@@ -42,8 +42,18 @@ function ConsoleBody() {
 
   const target = ids.includes(node) ? node : (ids[0] ?? 1);
 
+  const watching = session?.openWatches ?? 0;
+
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+    const el = e.currentTarget;
+    if (e.key === 'c' && e.ctrlKey && !e.metaKey && el.selectionStart === el.selectionEnd) {
+      // Ctrl+C with nothing selected is a terminal's interrupt (with a selection it copies).
+      e.preventDefault();
+      const typed = line;
+      setLine('');
+      setAt(null);
+      void interrupt(target, typed);
+    } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
       if (history.length === 0) return;
       e.preventDefault();
       const cur = at ?? history.length;
@@ -74,8 +84,8 @@ function ConsoleBody() {
       >
         {lines.length === 0 && (
           <p className="hint">
-            Type an etcdctl command, such as <code>put foo bar</code> or{' '}
-            <code>get foo -w json</code>; <code>help</code> lists them all.
+            Type an etcdctl command, such as <code>put foo bar</code>, <code>get foo -w json</code>{' '}
+            or <code>watch foo --prev-kv</code>; <code>help</code> lists them all.
           </p>
         )}
         {lines.map((l) => (
@@ -122,10 +132,15 @@ function ConsoleBody() {
         <button type="submit" disabled={!session || line.trim() === ''}>
           Run
         </button>
+        {watching > 0 && (
+          <button type="button" onClick={() => void interrupt(target, '')}>
+            Stop watches
+          </button>
+        )}
       </form>
       <p id="console-keys" className="hint">
-        Enter runs · ↑/↓ history · Tab completes commands and flags · <code>clear</code> empties
-        this
+        Enter runs · ↑/↓ history · Tab completes commands and flags · Ctrl+C stops running watches
+        {watching > 0 ? ` (${watching} streaming)` : ''} · <code>clear</code> empties this
       </p>
       <div className="buttons">
         <button type="button" onClick={() => upload.current?.click()}>

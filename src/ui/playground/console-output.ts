@@ -3,7 +3,7 @@
 // as etcdctl prints them, replayed ones (opening a share link) with the command they answer.
 import { formatResponse } from '../../etcdctl/format';
 import { parseEtcdctl } from '../../etcdctl/parse';
-import type { ClientResponse } from '../../server/requests';
+import type { ClientResponse, WatchStreamResponse } from '../../server/requests';
 import type { Session } from '../../sim/session';
 import { usePlayground, type ConsoleLine } from './store';
 
@@ -30,17 +30,26 @@ function wasPending(node: number, command: string): boolean {
 }
 
 function answer(node: number, command: string, r: ClientResponse): void {
-  // A replayed command (opening a link) was not typed here: show it first.
-  if (!wasPending(node, command)) print('input', prompt(node) + command);
+  // A watch answers many times: only its first answer (created, or an error) stands for the
+  // command; a replayed command (opening a link) was not typed here, so show it then.
+  const streamed = r.ok && r.method === 'watch' && !(r.body as WatchStreamResponse).created;
+  if (!streamed && !wasPending(node, command)) print('input', prompt(node) + command);
   // The run calls this: whatever goes wrong in printing must not stop the run.
   try {
     const cmd = parseEtcdctl(command);
     if (!('request' in cmd)) return;
     const text = formatResponse(cmd, r, node);
-    print(r.ok && !text.startsWith('Error: ') ? 'output' : 'error', text);
+    if (text === '') return; // a watch's created response: etcdctl prints nothing
+    const failed = !r.ok || text.startsWith('Error: ') || text.startsWith('watch was canceled');
+    print(failed ? 'error' : 'output', text);
   } catch (e) {
     print('error', `Error: raftlab's console could not print the answer: ${String(e)}`);
   }
+}
+
+/** A watch whose member went down: etcdctl would retry another endpoint; the console says so. */
+function watchEnded(_node: number, _command: string, reason: string): void {
+  print('error', reason);
 }
 
 /** A command sent from the console: its answer will print without an echo. */
@@ -57,4 +66,5 @@ export function actionFailed(node: number, command: string, error: string): void
 /** Makes `s` print its etcdctl answers into the console. */
 export function attachConsole(s: Session): void {
   s.onEtcdctlAnswer = answer;
+  s.onEtcdctlWatchEnd = watchEnded;
 }

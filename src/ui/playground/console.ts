@@ -12,6 +12,17 @@ import { usePlayground } from './store';
 
 const MAX_HISTORY = 200;
 
+/**
+ * Ctrl+C: echoes `^C` after what was typed and, if watches are streaming, stops them all (the
+ * etcdctl-interrupt action, recorded so a share link stops them at the same place).
+ */
+export async function interrupt(node: number, typed: string): Promise<void> {
+  print('input', prompt(node) + typed + '^C');
+  const s = usePlayground.getState().session;
+  if (!s || s.openWatches === 0) return;
+  await act({ kind: 'etcdctl-interrupt' });
+}
+
 /** Runs one console line against `node`. */
 export async function runLine(node: number, line: string): Promise<void> {
   const st = usePlayground.getState();

@@ -10,6 +10,7 @@ import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
+import { StoragePanel } from './StoragePanel';
 import { StoriesPanel, StoryCard } from './Stories';
 import { RunInfo, TraceHash } from './RunInfo';
 import { stepEvent } from './actions';
@@ -128,6 +129,7 @@ export function Playground() {
           <HistoryPanel />
           <ConsolePanel />
           <ChartsPanel />
+          <StoragePanel />
         </div>
         <aside className="side">
           <RunInfo />

@@ -23,7 +23,9 @@
 // Options: --frames-ms=<record time> (default 5000), --runs=<opens per link> (default 5),
 // --speed=<label of the Speed menu> (default 1x), --only=frames|js|open, --profile=<file.cpuprofile>
 // (a CPU profile of the uncapped frame recording, unminified build, top functions printed),
-// --trace=<file prefix> (a Chromium trace of it, the renderer main thread's time by event printed).
+// --trace=<file prefix> (a Chromium trace of it, the renderer main thread's time by event printed),
+// --open=<panel> (opens that panel, e.g. Storage, before the frames are recorded; the figures go to
+// playground-<only>-<panel>.json).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +58,8 @@ const framesMs = Number(arg('--frames-ms') ?? 5000);
 const runs = Number(arg('--runs') ?? 5);
 const speed = arg('--speed') ?? '1x';
 const only = arg('--only');
+/** A panel to open (its disclosure button's name) before recording frames. */
+const openPanel = arg('--open');
 /** Where to write a CPU profile of the uncapped frame recording (and print its top functions). */
 const profileOut = arg('--profile');
 /** Where to write a Chromium trace of the uncapped frame recording (and print main-thread work). */
@@ -311,6 +315,7 @@ async function frameFigures(base: string, profileRoot: string): Promise<Figure[]
             .getByRole('slider', { name: 'Timeline' })
             .fill(String(BUSY_SCENARIO.cursorUs - HISTORY_FROM_US));
         }
+        if (openPanel) await page.getByRole('button', { name: openPanel, exact: true }).click();
         await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: speed });
         await page.getByRole('button', { name: 'Play' }).click();
         await page.waitForTimeout(500); // let the play loop settle
@@ -524,7 +529,8 @@ async function main(): Promise<void> {
       if (!only || only === 'frames') figures.push(...(await frameFigures(base, work)));
       if (!only || only === 'open') figures.push(...(await openFigures(base, work)));
     }
-    report(only ? `playground-${only}` : 'playground', figures);
+    const suite = ['playground', only, openPanel?.toLowerCase()].filter(Boolean).join('-');
+    report(suite, figures);
   } finally {
     preview?.kill();
     rmSync(work, { recursive: true, force: true });

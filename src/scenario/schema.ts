@@ -284,7 +284,8 @@ const WORKLOAD_KEYS = [
   'stopMs',
 ];
 
-function parseWorkload(v: unknown, path: string): Workload {
+/** Checks one workload (a scenario's, or a start-workload action's), filling defaults. */
+export function parseWorkload(v: unknown, path: string): Workload {
   if (!isObj(v)) throw new ScenarioError(path, `must be an object, got ${show(v)}`);
   known(v, path, WORKLOAD_KEYS);
   const mixRaw = v.mix ?? { put: 1 };

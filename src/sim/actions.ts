@@ -6,10 +6,14 @@
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import {
   MAX_NODES,
+  MAX_WORKLOADS,
   parseSettingsPatch,
+  parseWorkload,
+  ScenarioError,
   type Action,
   type ClusterSettings,
   type Scenario,
+  type Workload,
 } from '../scenario/schema';
 import { applySettings, connectionRefused, type Cluster } from './cluster';
 import { decodeBackup } from '../mvcc/backup';
@@ -41,6 +45,10 @@ export interface ActionContext {
   interruptWatches(): number;
   /** Hears that an etcdctl watch ended with no answer (its member went down). */
   etcdctlWatchEnd?(node: number, command: string, reason: string): void;
+  /** Starts a named workload now, every call to `node` if given; throws if the name runs. */
+  startWorkload(name: string, spec: Workload, node?: number): void;
+  /** Stops a named workload now; throws if none of that name runs. */
+  stopWorkload(name: string): void;
 }
 
 interface ActionDef {
@@ -211,6 +219,34 @@ async function snapshotRestore(a: Action, ctx: ActionContext): Promise<void> {
   c.note('cluster-restored', { file, revision: status.revision, members });
   for (const n of members) await host.restoreDisk(n, { initialCluster: members, snapshot });
   for (const n of members) await c.restart(n);
+}
+
+/** A workload action's name: what stop-workload and the playground call it. */
+function workloadName(a: Action): string {
+  const name = a.name;
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(name))
+    throw new Error(
+      `action ${a.kind} at ${a.atUs} µs: name must be 1 to 40 lower-case letters, digits and dashes, got ${JSON.stringify(name)}`,
+    );
+  return name;
+}
+
+/**
+ * A start-workload action's workload: the fields of a scenario's workload, checked the same way,
+ * but for its start and stop, which are the actions' own places.
+ */
+function workloadSpec(a: Action): Workload {
+  const v = a.workload;
+  const where = `action ${a.kind} at ${a.atUs} µs`;
+  if (v !== null && typeof v === 'object' && ('startMs' in v || 'stopMs' in v))
+    throw new Error(`${where}: a started workload runs from the action to a stop-workload action`);
+  try {
+    return parseWorkload(v, 'workload');
+  } catch (e) {
+    if (e instanceof ScenarioError)
+      throw new Error(`${where}: ${e.message.replace(/^scenario /, '')}`, { cause: e });
+    throw e;
+  }
 }
 
 /** An action's argument names and the settings they set. */
@@ -526,6 +562,26 @@ export const ACTIONS: Record<string, ActionDef> = {
       ctx.cluster.conductor.note('etcdctl-interrupt', { watches: n });
     },
   },
+  'start-workload': {
+    label:
+      'start a named workload now (workload: a scenario workload’s fields; node: send every call to it)',
+    check: (a) => {
+      workloadName(a);
+      workloadSpec(a);
+      if (a.node !== undefined) id(a, 'node');
+    },
+    perform: (a, ctx) =>
+      ctx.startWorkload(
+        workloadName(a),
+        workloadSpec(a),
+        a.node === undefined ? undefined : node(a, 'node', ctx),
+      ),
+  },
+  'stop-workload': {
+    label: 'stop a workload a start-workload action started',
+    check: (a) => void workloadName(a),
+    perform: (a, ctx) => ctx.stopWorkload(workloadName(a)),
+  },
   'graceful-stop': {
     label: 'stop a node gracefully (a leader hands leadership over first)',
     check: one('node'),
@@ -596,6 +652,34 @@ export function settingsActions(
     for (const [arg, key] of Object.entries(def.settingArgs ?? {}))
       if (from[key] !== to[key]) action[arg] = to[key];
     if (Object.keys(action).length > 1) out.push(action);
+  }
+  return out;
+}
+
+/**
+ * The workloads start-workload actions have running at `atUs` in a scenario, by name, with the
+ * node each sends to (if one): what the playground's workload control shows. A start of a name
+ * already running, or a stop of one not running, failed when performed and changes nothing.
+ */
+export function workloadsInEffect(
+  scenario: Scenario,
+  atUs: number,
+): Map<string, { workload: Workload; node?: number }> {
+  const out = new Map<string, { workload: Workload; node?: number }>();
+  for (const a of scenario.actions) {
+    if (a.atUs > atUs) break;
+    try {
+      if (a.kind === 'start-workload') {
+        const name = workloadName(a);
+        if (out.has(name) || out.size >= MAX_WORKLOADS) continue;
+        out.set(name, {
+          workload: workloadSpec(a),
+          ...(a.node !== undefined ? { node: id(a, 'node') } : {}),
+        });
+      } else if (a.kind === 'stop-workload') out.delete(workloadName(a));
+    } catch {
+      // refused before the run: never performed
+    }
   }
   return out;
 }

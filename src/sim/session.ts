@@ -8,7 +8,7 @@ import type { ClientRequest, ClientResponse } from '../server/requests';
 import { WRITE_METHODS } from '../server/requests';
 import { definitelyNotApplied } from '../server/errors';
 import type { PeerMessage } from '../server/peer';
-import type { Action, Scenario } from '../scenario/schema';
+import { MAX_WORKLOADS, type Action, type Scenario, type Workload } from '../scenario/schema';
 import { checkActions, leaseKey, performAction, type ActionContext } from './actions';
 import { refused, startCluster, type Cluster } from './cluster';
 import type { TraceRecord } from './conductor';
@@ -49,6 +49,10 @@ const KV_METHODS: ReadonlySet<string> = new Set(['range', 'put', 'deleteRange', 
 export interface HistoryOp extends Operation {
   /** Set when the error says the call certainly never reached the log (src/server/errors.ts). */
   definite?: boolean;
+  /** The member the call was sent to (absent for the system's own lease revokes). */
+  node?: number;
+  /** What made it: a workload's operation kind ('put', 'range-cheap', ...) or `action:<method>`. */
+  kind?: string;
 }
 
 export class Session {
@@ -62,6 +66,10 @@ export class Session {
   /** Every key-value call made so far, in the order made. */
   readonly history: HistoryOp[] = [];
   private readonly actionCtx: ActionContext;
+  /** Workloads started by actions, by name: running (its handle) or stopped (undefined). */
+  private readonly named = new Map<string, { stopUs: number } | undefined>();
+  /** How many workloads actions have started: the next one's index after the scenario's. */
+  private started = 0;
   /**
    * Hears the answer to every request an action made (the quick client bar shows them), but the
    * etcdctl action's, which go to onEtcdctlAnswer.
@@ -116,6 +124,8 @@ export class Session {
         this.streams.watch(node, ACTION_CLIENT, request, handlers),
       interruptWatches: () => this.streams.interrupt(ACTION_CLIENT),
       etcdctlWatchEnd: (node, command, reason) => this.onEtcdctlWatchEnd?.(node, command, reason),
+      startWorkload: (name, spec, node) => this.startWorkload(name, spec, node),
+      stopWorkload: (name) => this.stopWorkload(name),
     };
     this.restoredAtUs = scenario.restore ? 0 : undefined;
   }
@@ -367,6 +377,8 @@ export class Session {
         clientId,
         callUs: this.nowUs,
         request: request as HistoryOp['request'],
+        node,
+        kind,
       };
       this.history.push(entry.op);
     }
@@ -403,38 +415,75 @@ export class Session {
   }
 
   private startWorkloads(): void {
-    const c = this.cluster.conductor;
-    const nodes = () => c.nodeIds();
     this.scenario.workloads.forEach((spec, w) => {
-      const gen = new WorkloadGenerator(spec, this.scenario.seed, w, nodes);
       const startUs = Math.round(spec.startMs * 1000);
       const stopUs =
         spec.stopMs === undefined ? Number.MAX_SAFE_INTEGER : Math.round(spec.stopMs * 1000);
-      const running = () => c.now < stopUs;
-      if (spec.mode === 'open') {
-        const arrive = () => {
+      this.runWorkload(spec, w, startUs, { stopUs });
+    });
+  }
+
+  /**
+   * Starts a named workload now (the start-workload action). Its PRNG stream and client ids come
+   * after the scenario's workloads and those started before it, so a replay draws the same.
+   */
+  startWorkload(name: string, spec: Workload, node?: number): void {
+    if (this.named.get(name)) throw new Error(`workload ${name} is already running`);
+    const running = [...this.named.values()].filter((h) => h !== undefined).length;
+    if (running >= MAX_WORKLOADS)
+      throw new Error(`${MAX_WORKLOADS} workloads are running already: stop one first`);
+    const w = this.scenario.workloads.length + this.started++;
+    const handle = { stopUs: Number.MAX_SAFE_INTEGER };
+    this.named.set(name, handle);
+    this.runWorkload(spec, w, this.nowUs, handle, node);
+  }
+
+  /** Stops a named workload now: no call is made from here on (those in flight still return). */
+  stopWorkload(name: string): void {
+    const handle = this.named.get(name);
+    if (!handle) throw new Error(`no workload named ${name} is running`);
+    handle.stopUs = this.nowUs;
+    this.named.set(name, undefined);
+  }
+
+  /**
+   * Runs workload `w` from `startUs` until `handle.stopUs` (which may move: stop-workload),
+   * sending every call to `node` if given, else to a node drawn for each call.
+   */
+  private runWorkload(
+    spec: Workload,
+    w: number,
+    startUs: number,
+    handle: { stopUs: number },
+    node?: number,
+  ): void {
+    const c = this.cluster.conductor;
+    const gen = new WorkloadGenerator(spec, this.scenario.seed, w, () => c.nodeIds());
+    const target = node === undefined ? () => gen.pickNode() : () => node;
+    const running = () => c.now < handle.stopUs;
+    if (spec.mode === 'open') {
+      const arrive = () => {
+        if (!running()) return;
+        const op = gen.nextOp();
+        this.send(target(), 1000 + 1000 * w, op.kind, op.request);
+        c.at(c.now + gen.nextGapUs(), 'arrival', arrive);
+      };
+      c.at(startUs + gen.nextGapUs(), 'arrival', arrive);
+    } else {
+      for (let k = 0; k < spec.concurrency; k++) {
+        const clientId = 1000 + 1000 * w + k + 1;
+        const next = () => {
           if (!running()) return;
           const op = gen.nextOp();
-          this.send(gen.pickNode(), 1000 + 1000 * w, op.kind, op.request);
-          c.at(c.now + gen.nextGapUs(), 'arrival', arrive);
+          this.send(target(), clientId, op.kind, op.request, (r) => {
+            // A client backs off after a failure (etcd's clientv3 retries after a pause),
+            // rather than hammering a down member within the same microsecond.
+            if (r.ok) next();
+            else c.at(c.now + RETRY_BACKOFF_US, 'client-retry', next);
+          });
         };
-        c.at(startUs + gen.nextGapUs(), 'arrival', arrive);
-      } else {
-        for (let k = 0; k < spec.concurrency; k++) {
-          const clientId = 1000 + 1000 * w + k + 1;
-          const next = () => {
-            if (!running()) return;
-            const op = gen.nextOp();
-            this.send(gen.pickNode(), clientId, op.kind, op.request, (r) => {
-              // A client backs off after a failure (etcd's clientv3 retries after a pause),
-              // rather than hammering a down member within the same microsecond.
-              if (r.ok) next();
-              else c.at(c.now + RETRY_BACKOFF_US, 'client-retry', next);
-            });
-          };
-          c.at(startUs, 'client-start', next);
-        }
+        c.at(startUs, 'client-start', next);
       }
-    });
+    }
   }
 }

@@ -129,6 +129,8 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['arrival', 'client'],
   ['client-start', 'client'],
   ['client-retry', 'client'],
+  ['start-workload', 'client'],
+  ['stop-workload', 'client'],
   ['add-member', 'membership'],
   ['start-member', 'membership'],
   ['remove-member', 'membership'],

@@ -658,6 +658,8 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
   ['client-retry', 'A workload client tries again after a failed request'],
+  ['start-workload', 'Action: start a workload'],
+  ['stop-workload', 'Action: stop a workload'],
 ]);
 
 function narrateSettings(r: TraceRecord): string {

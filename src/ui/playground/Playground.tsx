@@ -12,6 +12,7 @@ import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
+import { StoragePanel } from './StoragePanel';
 import { StoriesPanel, StoryCard } from './Stories';
 import { RunInfo, TraceHash } from './RunInfo';
 import { stepEvent } from './actions';
@@ -137,6 +138,7 @@ function LivePlayground() {
           <HistoryPanel />
           <ConsolePanel />
           <ChartsPanel />
+          <StoragePanel />
         </div>
         <aside className="side">
           <RunInfo />

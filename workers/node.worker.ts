@@ -4,7 +4,7 @@
 // rebuilds the member from IndexedDB alone.
 import { expose } from 'comlink';
 import { NodeRunner, type HostInput, type HostOutput } from '../src/host/node-runner';
-import type { NodeInspection } from '../src/server/inspect';
+import type { InspectOptions, NodeInspection } from '../src/server/inspect';
 import type { NodeSpec } from '../src/server/node-spec';
 import { runDiskCheck, type DiskCheckResult } from '../src/storage/disk-check';
 import { IdbDisk } from '../src/storage/idb-disk';
@@ -20,8 +20,8 @@ export interface NodeWorkerApi {
   step(atUs: number, input: HostInput): Promise<HostOutput>;
   /** Resolves once every write the simulation declared durable is in IndexedDB. */
   flush(): Promise<void>;
-  /** The member's log, key-value state and leases (undefined when none is running). */
-  inspect(): NodeInspection | undefined;
+  /** The member's log, key-value state and leases, metrics if asked (undefined when none is running). */
+  inspect(opts?: InspectOptions): NodeInspection | undefined;
 }
 
 let probes = 0;
@@ -49,8 +49,8 @@ const api: NodeWorkerApi = {
   async flush() {
     await runner?.flush();
   },
-  inspect() {
-    return runner?.inspect();
+  inspect(opts) {
+    return runner?.inspect(opts);
   },
 };
 

@@ -15,6 +15,7 @@ import {
   type UnsafeSetting,
   type Workload,
 } from '../scenario/schema';
+import { METRICS_STORY } from './metrics-story';
 import type { Story } from './types';
 
 export * from './types';
@@ -866,6 +867,7 @@ export const STORIES: readonly Story[] = [
       expect: 'frequent small commits and rare big ones both cost; the defaults sit between.',
     },
   },
+  METRICS_STORY,
 ];
 
 export function storyById(id: string): Story | undefined {

@@ -8,6 +8,7 @@ import { EventFeed } from './EventFeed';
 import { HistoryPanel } from './HistoryPanel';
 import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
+import { MetricsPanel } from './MetricsPanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
 import { StoriesPanel, StoryCard } from './Stories';
@@ -128,6 +129,7 @@ export function Playground() {
           <HistoryPanel />
           <ConsolePanel />
           <ChartsPanel />
+          <MetricsPanel />
         </div>
         <aside className="side">
           <RunInfo />

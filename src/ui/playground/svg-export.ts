@@ -1,5 +1,6 @@
 // Saving a chart as a standalone SVG file: the drawn <svg> with the theme's computed styles
 // written inline (the stylesheet and its variables do not travel with the file).
+import { downloadBlob } from './download';
 
 const STYLE_PROPS = [
   'fill',
@@ -46,14 +47,5 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
 /** Downloads `svg` as `filename`. */
 export function downloadSvg(svg: SVGSVGElement, filename: string): void {
   const background = getComputedStyle(svg).getPropertyValue('--card').trim() || '#ffffff';
-  const blob = new Blob([standaloneSvg(svg, background)], { type: 'image/svg+xml' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // after the click has started the download
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(new Blob([standaloneSvg(svg, background)], { type: 'image/svg+xml' }), filename);
 }

@@ -7,6 +7,15 @@ import { readFile } from 'node:fs/promises';
 const leader = (page: Page) =>
   page.locator('[data-testid^="node-"][data-role="StateLeader"][data-liveness="up"]');
 
+/** Opens the playground on an elected cluster; the page errors seen are collected. */
+async function openElected(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  return errors;
+}
+
 /** A sample's value from the raw exposition shown in the panel. */
 async function sample(page: Page, name: string): Promise<number> {
   const text = (await page.getByTestId('metrics-text').textContent()) ?? '';
@@ -18,12 +27,9 @@ async function sample(page: Page, name: string): Promise<number> {
 test('a member’s metrics: has_leader, proposals committed growing, a file to download', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const errors = await openElected(page);
   await page.getByRole('button', { name: 'Metrics and alerts', exact: true }).click();
-  const panel = page.getByRole('region', { name: 'Metrics and alerts' });
+  const panel = page.getByRole('region', { name: 'Metrics and alerts', exact: true });
   // The readable table first.
   const hasLeader = panel.locator('tr[data-metric="etcd_server_has_leader"]');
   await expect(hasLeader).toContainText('gauge', { timeout: 10_000 });
@@ -72,10 +78,7 @@ test('a member’s metrics: has_leader, proposals committed growing, a file to d
 
 test('slow disks light etcdHighFsyncDurations', async ({ page }) => {
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
+  const errors = await openElected(page);
   await page.getByRole('button', { name: 'Metrics and alerts', exact: true }).click();
   const warning = (state: string) =>
     page.locator(`[data-testid^="alert-etcdHighFsyncDurations-warning-"][data-state="${state}"]`);
@@ -104,7 +107,47 @@ test('slow disks light etcdHighFsyncDurations', async ({ page }) => {
   await expect(page.getByTestId('alerts-summary')).toContainText(/[1-9] firing/);
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1x' });
   await page
-    .getByRole('region', { name: 'Metrics and alerts' })
+    .getByRole('region', { name: 'Metrics and alerts', exact: true })
     .screenshot({ path: 'test-results/screenshots/metrics-alerts.png' });
+  expect(errors).toEqual([]);
+});
+
+test('story 12 pauses where its alerts light up, and the panel shows them then', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const errors = await openElected(page);
+  await page.getByRole('button', { name: 'Stories', exact: true }).click();
+  await page.getByRole('button', { name: 'Open story 12', exact: true }).click();
+  const card = page.getByTestId('story-card');
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(
+    "Story 12: Watching the cluster's health: etcd's metrics and alerts",
+  );
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: 'max' });
+  const checkpoint = page.getByTestId('story-checkpoint');
+  await expect(checkpoint).toContainText('Checkpoint 1 of 7: healthy', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Metrics and alerts', exact: true }).click();
+  const fsync3 = page.getByTestId('alert-etcdHighFsyncDurations-warning-3');
+  await expect(fsync3).toHaveAttribute('data-state', 'inactive');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(checkpoint).toContainText('Checkpoint 2 of 7: slow disk', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(checkpoint).toContainText('Checkpoint 3 of 7: fsync alert pending', {
+    timeout: 60_000,
+  });
+  await expect(fsync3).toHaveAttribute('data-state', 'pending');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(checkpoint).toContainText('Checkpoint 4 of 7: fsync alert firing', {
+    timeout: 120_000,
+  });
+  await expect(fsync3).toHaveAttribute('data-state', 'firing');
+  await expect(page.getByTestId('alert-etcdHighFsyncDurations-warning-1')).toHaveAttribute(
+    'data-state',
+    'inactive',
+  );
+  await card.screenshot({ path: 'test-results/screenshots/metrics-story-card.png' });
+  await page
+    .getByRole('region', { name: 'Metrics and alerts', exact: true })
+    .screenshot({ path: 'test-results/screenshots/metrics-story-alerts.png' });
   expect(errors).toEqual([]);
 });

@@ -40,7 +40,7 @@ interface Scraped {
 }
 
 /** Every running member's metrics, read again at most every REFRESH_MS while the run moves. */
-function useClusterMetrics(session: Session | null, ids: number[], live: boolean) {
+function useClusterMetrics(session: Session | null, ids: number[]) {
   const read = async (s: Session): Promise<Scraped> => {
     const atUs = s.nowUs;
     const views = new Map<number, MetricsView>();
@@ -55,35 +55,30 @@ function useClusterMetrics(session: Session | null, ids: number[], live: boolean
       if (v) views.set(id, v);
     return { atUs, views };
   };
-  return useLiveRead(session && live ? () => read(session) : undefined, ids.join(','), REFRESH_MS);
+  return useLiveRead(session ? () => read(session) : undefined, ids.join(','), REFRESH_MS);
 }
 
 function MetricsBody() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
   usePlayground((s) => s.tick);
-  const nodes = session ? session.timeline.nodesAt(viewUs) : [];
-  const ids = nodes.map((n) => n.id);
-  const up = nodes.filter((n) => n.liveness !== 'down').map((n) => n.id);
+  // The members as they are now: that is when they are read.
+  const ids = session ? session.timeline.nodesAt(session.nowUs).map((n) => n.id) : [];
   const [chosen, setNode] = useState<number | undefined>();
   const [raw, setRaw] = useState(false);
   const [timing, setTiming] = useState<TimingName>('lab');
-  const live = session !== null && viewUs >= session.nowUs;
-  const data = useClusterMetrics(session, up, live);
+  // Members are read as they are now (their counters have no past); the alerts are evaluated at
+  // the moment viewed, from the scrapes the members kept, so a story's checkpoint shows its alerts.
+  const data = useClusterMetrics(session, ids);
   const node = chosen !== undefined && ids.includes(chosen) ? chosen : ids[0];
   if (!session || node === undefined) return <p className="hint">No cluster yet.</p>;
-  if (!live)
-    return (
-      <p className="hint">
-        Metrics are read live from the members: move the timeline to the end to see them.
-      </p>
-    );
   if (!data) return <p className="hint">Reading the members…</p>;
   const view = data.views.get(node);
   const text = view ? formatExposition(view.families) : '';
+  const alertsAtUs = Math.min(viewUs, data.atUs);
   const alerts = evaluateAlerts(
     [...data.views].map(([id, v]) => ({ id, scrapes: v.scrapes[timing] })),
-    data.atUs,
+    alertsAtUs,
     TIMINGS[timing],
   );
   return (
@@ -106,7 +101,10 @@ function MetricsBody() {
         >
           Download
         </button>
-        <span className="hint">read at {formatUs(data.atUs)}</span>
+        <span className="hint" data-testid="metrics-read-at">
+          read at {formatUs(data.atUs)}
+          {viewUs < data.atUs ? ', the latest simulated time: members keep no past values' : ''}
+        </span>
       </div>
       {!view ? (
         <p className="hint">
@@ -136,13 +134,14 @@ function MetricsBody() {
           </table>
         </div>
       )}
-      <Alerts alerts={alerts} timing={timing} setTiming={setTiming} />
+      <Alerts alerts={alerts} atUs={alertsAtUs} timing={timing} setTiming={setTiming} />
     </>
   );
 }
 
 function Alerts(props: {
   alerts: AlertStatus[];
+  atUs: number;
   timing: TimingName;
   setTiming(t: TimingName): void;
 }) {
@@ -150,7 +149,7 @@ function Alerts(props: {
   const pending = props.alerts.filter((a) => a.state === 'pending').length;
   return (
     <>
-      <h3>Alerts (etcd-mixin)</h3>
+      <h3>Alerts (etcd-mixin) at {formatUs(props.atUs)}</h3>
       <div className="metrics-controls">
         <label>
           Windows{' '}

@@ -4,7 +4,7 @@
 // rebuilds the member from IndexedDB alone.
 import { expose } from 'comlink';
 import { NodeRunner, type HostInput, type HostOutput } from '../src/host/node-runner';
-import type { NodeInspection } from '../src/server/inspect';
+import type { InspectOptions, NodeInspection } from '../src/server/inspect';
 import type { NodeSpec } from '../src/server/node-spec';
 import type { PeerMessage } from '../src/server/peer';
 import type { ClientRequest, ClientResponse } from '../src/server/requests';
@@ -28,8 +28,8 @@ export interface NodeWorkerApi {
   ): Promise<BatchResult<PeerMessage, ClientResponse>>;
   /** Resolves once every write the simulation declared durable is in IndexedDB. */
   flush(): Promise<void>;
-  /** The member's log, key-value state and leases (undefined when none is running). */
-  inspect(): NodeInspection | undefined;
+  /** The member's log, key-value state and leases, metrics if asked (undefined when none is running). */
+  inspect(opts?: InspectOptions): NodeInspection | undefined;
   /** etcdctl snapshot save: the member's snapshot file (undefined when none is running). */
   backup(): Uint8Array | undefined;
 }
@@ -64,8 +64,8 @@ const api: NodeWorkerApi = {
   async flush() {
     await runner?.flush();
   },
-  inspect() {
-    return runner?.inspect();
+  inspect(opts) {
+    return runner?.inspect(opts);
   },
   backup() {
     return runner?.backup();

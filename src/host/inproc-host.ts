@@ -4,7 +4,7 @@
 // exactly what the disk model says it loses.
 import type { PeerMessage } from '../server/peer';
 import type { EtcdServer } from '../server/etcd-server';
-import type { NodeInspection } from '../server/inspect';
+import type { InspectOptions, NodeInspection } from '../server/inspect';
 import { restoredSpec, type NodeSpec, type RestoreFrom } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeHost } from '../sim/host-contract';
@@ -49,9 +49,9 @@ export class InProcessHost implements NodeHost<PeerMessage, ClientRequest, Clien
     return this.members.get(id)?.runner?.server;
   }
 
-  /** Node `id`'s log, key-value state and leases, if it is running. */
-  async inspect(id: number): Promise<NodeInspection | undefined> {
-    return this.members.get(id)?.runner?.inspect();
+  /** Node `id`'s log, key-value state and leases (and metrics if asked), if it is running. */
+  async inspect(id: number, opts?: InspectOptions): Promise<NodeInspection | undefined> {
+    return this.members.get(id)?.runner?.inspect(opts);
   }
 
   async backup(id: number): Promise<Uint8Array | undefined> {

@@ -4,7 +4,7 @@
 // in this thread and in a worker; only the disk (memory or IndexedDB) differs.
 import type { PeerMessage } from '../server/peer';
 import { EtcdServer, type ServerOutput } from '../server/etcd-server';
-import type { NodeInspection } from '../server/inspect';
+import type { InspectOptions, NodeInspection } from '../server/inspect';
 import type { NodeSpec } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { NodeInput, NodeOutput } from '../sim/host-contract';
@@ -74,8 +74,8 @@ export class NodeRunner {
     }
   }
 
-  inspect(): NodeInspection {
-    return this.server.inspect();
+  inspect(opts?: InspectOptions): NodeInspection {
+    return this.server.inspect(opts);
   }
 
   /** etcdctl snapshot save: the member's snapshot file, read without side effects. */

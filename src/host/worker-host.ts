@@ -3,7 +3,7 @@
 // form, so keep it literal.
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { PeerMessage } from '../server/peer';
-import type { NodeInspection } from '../server/inspect';
+import type { InspectOptions, NodeInspection } from '../server/inspect';
 import { restoredSpec, type NodeSpec, type RestoreFrom } from '../server/node-spec';
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { BatchBounds, TimedInput } from '../sim/batch';
@@ -121,10 +121,10 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     }
   }
 
-  /** Node `id`'s log, key-value state and leases, if it is running. */
-  async inspect(id: number): Promise<NodeInspection | undefined> {
+  /** Node `id`'s log, key-value state and leases (and metrics if asked), if it is running. */
+  async inspect(id: number, opts?: InspectOptions): Promise<NodeInspection | undefined> {
     const w = this.members.get(id)?.worker;
-    return w ? w.api.inspect() : undefined;
+    return w ? w.api.inspect(opts) : undefined;
   }
 
   async backup(id: number): Promise<Uint8Array | undefined> {

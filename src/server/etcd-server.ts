@@ -28,7 +28,8 @@ import {
 import type { DiskState, DiskWrite } from '../storage/disk';
 import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
-import { inspectNode, type NodeInspection } from './inspect';
+import { inspectNode, type InspectOptions, type NodeInspection } from './inspect';
+import { ServerMetrics, type MetricsView } from './metrics';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
 import type {
@@ -200,6 +201,14 @@ export class EtcdServer {
    */
   private watchOut: { w: Waiter; body: WatchStreamResponse }[] = [];
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
+  /** etcd's metrics for this life of the member (a restart starts them again from zero). */
+  private readonly metrics: ServerMetrics;
+  /**
+   * The commit index on disk at boot. The store lives in memory, so a restart applies the log
+   * again up to here; etcd's backend already holds those entries and skips them, so they are not
+   * counted in the mvcc and apply metrics.
+   */
+  private readonly replayedUpTo: number;
 
   constructor(cfg: ServerConfig, onDisk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -210,10 +219,12 @@ export class EtcdServer {
     this.started.add(cfg.id);
     this.auth = new AuthModel(cfg.auth);
     this.unsafe = new Set(cfg.unsafe ?? []);
+    this.metrics = new ServerMetrics(nowUs);
     this.backend = new Backend({
       ...backendSettings(cfg.backend),
       startUs: nowUs,
-      onEvent: (e) =>
+      onEvent: (e) => {
+        this.metrics.backendEvent(e);
         this.trace({
           kind: 'lock',
           lockAtUs: e.atUs,
@@ -222,7 +233,8 @@ export class EtcdServer {
           phase: e.phase,
           lock: e.lock,
           mode: e.mode,
-        }),
+        });
+      },
     });
     this.store = new MvccStore({ clock: this.storeClock, backend: this.backend });
     this.watches = new WatchServer((w, body) => this.respondLater(w, body));
@@ -232,6 +244,7 @@ export class EtcdServer {
       fresh && cfg.restore && cfg.initialCluster.includes(cfg.id)
         ? this.restoredDisk(cfg.restore)
         : onDisk;
+    this.replayedUpTo = disk.hardState.commit;
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
     if (disk.entries.length > 0) this.storage.append(disk.entries);
     this.storage.setHardState(disk.hardState);
@@ -282,6 +295,7 @@ export class EtcdServer {
     this.storage.setHardState(hardState);
     const writeId = this.nextWriteId++;
     this.out.writes.push({ writeId, write: { entries, hardState } });
+    this.metrics.walWriteIssued(writeId, this.nowUs);
     this.trace({
       kind: 'persist',
       writeId,
@@ -373,6 +387,7 @@ export class EtcdServer {
       this.drive();
       return this.flush();
     }
+    if (m.type === 'MsgHeartbeatResp') this.metrics.heartbeatAnsweredBy(m.from, nowUs);
     try {
       this.raw.step(m);
     } catch (err) {
@@ -385,6 +400,7 @@ export class EtcdServer {
 
   durable(nowUs: number, writeId: number): ServerOutput {
     this.advanceTo(nowUs);
+    this.metrics.walWriteDurable(writeId, nowUs);
     const pending = this.pendingReady;
     if (pending && pending.writeId === writeId) {
       this.pendingReady = undefined;
@@ -467,6 +483,7 @@ export class EtcdServer {
 
   /** Moves this node to `nowUs`: backend commits due by then, responses whose time has come. */
   private advanceTo(nowUs: number): void {
+    this.metrics.advance(nowUs); // scrapes due see the state the last input left
     this.nowUs = nowUs;
     this.backend.advanceTo(nowUs);
     // (This runs on every input: splice only when something is due, not an empty array each time.)
@@ -515,7 +532,7 @@ export class EtcdServer {
   private dispatch(w: Waiter, req: ClientRequest): void {
     switch (req.method) {
       case 'range':
-        if (req.body.serializable) return this.respondTimed(w, () => this.store.range(req.body));
+        if (req.body.serializable) return this.respondTimed(w, () => this.executeRead(req));
         return this.linearizableRead(w, req);
       case 'txn':
         if (isTxnReadOnly(req.body)) return this.linearizableRead(w, req);
@@ -704,7 +721,10 @@ export class EtcdServer {
   }
 
   private propose(w: Waiter, request: ClientRequest): void {
-    if (this.lead === 0) throw serverError('NoLeader');
+    if (this.lead === 0) {
+      this.metrics.inc('proposalsFailed');
+      throw serverError('NoLeader');
+    }
     const id = `${this.bootTag}.${this.nextRequestSeq++}`;
     const internal: InternalRequest = { id, request };
     const data = encodeValue(internal as unknown as Value);
@@ -712,6 +732,7 @@ export class EtcdServer {
       this.raw.propose(data);
     } catch (err) {
       if (err instanceof ProposalDroppedError) {
+        this.metrics.inc('proposalsFailed');
         throw serverError(this.lead === 0 ? 'NoLeader' : 'LeaderChanged');
       }
       throw err;
@@ -777,8 +798,15 @@ export class EtcdServer {
   }
 
   private executeRead(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
-    if (req.method === 'range') return this.store.range(req.body);
-    if (req.method === 'txn') return this.store.txn(req.body);
+    if (req.method === 'range') {
+      this.metrics.storeOp(req);
+      return this.store.range(req.body);
+    }
+    if (req.method === 'txn') {
+      const result = this.store.txn(req.body);
+      this.metrics.storeOp(req, result.succeeded);
+      return result;
+    }
     throw new Error(`not a read: ${req.method}`);
   }
 
@@ -803,6 +831,7 @@ export class EtcdServer {
         if (rd.entries.length > 0) write.entries = rd.entries;
         if (rd.snapshot) write.snapshot = rd.snapshot;
         this.out.writes.push({ writeId, write });
+        this.metrics.walWriteIssued(writeId, this.nowUs);
         // etcd's raftNode: a leader sends before its own WAL write, because its own entries count
         // toward commit only once they are persisted (after advance), so replicating to the
         // followers in parallel with its fsync is safe; followers and candidates send after.
@@ -851,6 +880,7 @@ export class EtcdServer {
   private send(messages: readonly PeerMessage[]): void {
     for (const m of messages) {
       if (m.type === 'MsgSnap') this.snapshotsInFlight.set(m.to, this.nowUs);
+      else if (m.type === 'MsgHeartbeat') this.metrics.heartbeatSentTo(m.to, this.nowUs);
       this.out.messages.push(m);
     }
   }
@@ -887,6 +917,7 @@ export class EtcdServer {
         to: raftState,
         term: this.raw.status().term,
       });
+      if (this.raftState === 'StateLeader') this.metrics.leadershipLost();
       this.raftState = raftState;
     }
     if (lead === this.id && this.lead !== this.id) {
@@ -908,6 +939,7 @@ export class EtcdServer {
       }
     }
     if (lead !== this.lead) {
+      this.metrics.leader(this.lead, lead);
       this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
       this.lead = lead;
       // etcd 3.4's linearizableReadLoop answers the reads in flight with "leader changed" when a
@@ -916,6 +948,7 @@ export class EtcdServer {
       if (lead !== 0 && this.readRound && this.readRound.index === undefined) {
         const round = this.readRound;
         this.readRound = undefined;
+        this.metrics.inc('readIndexesFailed');
         for (const r of round.reads) this.fail(r, serverError('LeaderChanged'));
         this.startReadRound(); // reads queued meanwhile go in the next round
       }
@@ -947,6 +980,10 @@ export class EtcdServer {
       let error: unknown;
       try {
         [result, doneUs] = this.timed(() => this.applyRequest(internal.request));
+        if (e.index > this.replayedUpTo) {
+          this.metrics.storeOp(internal.request, (result as { succeeded?: boolean }).succeeded);
+          this.metrics.applied(doneUs - this.nowUs);
+        }
       } catch (err) {
         error = err;
       }
@@ -1140,6 +1177,7 @@ export class EtcdServer {
     for (const [id, w] of this.waiters) {
       if (w.deadlineUs <= this.nowUs) {
         this.waiters.delete(id);
+        if (isProposal(w)) this.metrics.inc('proposalsFailed');
         this.fail(w, serverError('Timeout'));
       }
     }
@@ -1147,6 +1185,7 @@ export class EtcdServer {
     if (round && round.reads.some((r) => r.deadlineUs <= this.nowUs)) {
       // etcd 3.4 gives up on a round that took too long and times out its reads.
       this.readRound = undefined;
+      this.metrics.inc('slowReadIndexes');
       for (const r of round.reads) this.fail(r, serverError('Timeout'));
       this.startReadRound();
     }
@@ -1196,7 +1235,7 @@ export class EtcdServer {
     const s = this.raw.status();
     return {
       header: this.header(),
-      version: '3.4.0-raftlab',
+      version: VERSION,
       dbSize: 0,
       leader: s.lead,
       raftIndex: this.storage.lastIndex(),
@@ -1206,14 +1245,31 @@ export class EtcdServer {
     };
   }
 
-  /** The member's log, key-value state and leases, read without side effects. */
-  inspect(): NodeInspection {
+  /** The member's log, key-value state and leases (and metrics if asked), read without side effects. */
+  inspect(opts: InspectOptions = {}): NodeInspection {
     const status = this.raw.status();
-    return inspectNode(this.storage, this.store, {
+    const view = inspectNode(this.storage, this.store, {
       commit: status.commit,
       applied: this.applied,
       snapshotIndex: this.snapshotIndex,
       ...(status.progress ? { progress: status.progress } : {}),
+    });
+    return opts.metrics ? { ...view, metrics: this.metricsView() } : view;
+  }
+
+  /** etcd's /metrics for this member, and the scrapes it kept for the alert rules. */
+  metricsView(): MetricsView {
+    let pending = 0;
+    for (const w of this.waiters.values()) if (isProposal(w)) pending++;
+    return this.metrics.view({
+      id: this.id,
+      version: VERSION,
+      lead: this.lead,
+      isLearner: this.confState.learners.includes(this.id),
+      commit: this.raw.status().commit,
+      applied: this.applied,
+      proposalsPending: pending,
+      store: this.store,
     });
   }
 
@@ -1245,6 +1301,13 @@ export class EtcdServer {
   kv(): MvccStore {
     return this.store;
   }
+}
+
+const VERSION = '3.4.0-raftlab';
+
+/** A client's proposal (a write, or a read through the log), not a membership change. */
+function isProposal(w: Waiter): boolean {
+  return !w.method.startsWith('member');
 }
 
 function fnv1a32(text: string): number {

@@ -3,6 +3,7 @@
 // run (the store is read through peek(), which reports nothing to the backend).
 import type { MvccStore } from '../mvcc';
 import { decodeConfChange, type Entry, type MemoryStorage } from '../raft';
+import type { MetricsView } from './metrics';
 import type { ClientRequest } from './requests';
 import { decodeValue } from './value-codec';
 
@@ -27,6 +28,13 @@ export interface NodeInspection {
   leases: { ID: number; TTL: number; grantedTTL: number }[];
   /** On the leader: what it knows of each follower's log (Raft's progress tracker). */
   progress?: { id: number; match: number; next: number; state: string; inflight: number }[];
+  /** etcd's metrics and the scrapes the member kept, when asked for (InspectOptions.metrics). */
+  metrics?: MetricsView;
+}
+
+export interface InspectOptions {
+  /** Also read the member's metrics (src/server/metrics.ts). */
+  metrics?: boolean;
 }
 
 const text = new TextDecoder();

@@ -15,6 +15,7 @@ import {
   type UnsafeSetting,
   type Workload,
 } from '../scenario/schema';
+import { METRICS_STORY } from './metrics-story';
 import type { Story } from './types';
 import { backupStory } from './backup-story';
 
@@ -905,6 +906,7 @@ export const STORIES: readonly Story[] = [
     },
   },
   backupStory,
+  METRICS_STORY,
 ];
 
 export function storyById(id: string): Story | undefined {

@@ -1,17 +1,22 @@
-import { useEffect, useState } from 'react';
 import { InProcessHost } from '../../host/inproc-host';
 import { WorkerHost } from '../../host/worker-host';
-import type { NodeInspection } from '../../server/inspect';
+import type { InspectOptions, NodeInspection } from '../../server/inspect';
 import type { Session } from '../../sim/session';
+import { useLiveRead } from './live-read';
 import { usePlayground } from './store';
 import { TableHead } from './TableHead';
 
 /** How often the details refresh while the run moves. */
 const REFRESH_MS = 300;
 
-function inspect(s: Session, id: number): Promise<NodeInspection | undefined> {
+/** Reads node `id` through its host (worker or in-process); metrics too if asked. */
+export function inspect(
+  s: Session,
+  id: number,
+  opts?: InspectOptions,
+): Promise<NodeInspection | undefined> {
   const host = s.cluster.host;
-  if (host instanceof WorkerHost || host instanceof InProcessHost) return host.inspect(id);
+  if (host instanceof WorkerHost || host instanceof InProcessHost) return host.inspect(id, opts);
   return Promise.resolve(undefined);
 }
 
@@ -20,29 +25,7 @@ function useInspection(
   id: number,
   live: boolean,
 ): NodeInspection | undefined {
-  const tick = usePlayground((s) => s.tick);
-  const [data, setData] = useState<NodeInspection | undefined>();
-  const [lastAt, setLastAt] = useState(0);
-  useEffect(() => {
-    if (!session || !live) return;
-    let cancelled = false;
-    const wait = Math.max(0, lastAt + REFRESH_MS - performance.now());
-    const timer = setTimeout(() => {
-      inspect(session, id)
-        .then((d) => {
-          if (!cancelled) {
-            setData(d);
-            setLastAt(performance.now());
-          }
-        })
-        .catch(() => undefined); // a node crashing mid-call has nothing to show
-    }, wait);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [session, id, live, tick, lastAt]);
-  return data;
+  return useLiveRead(session && live ? () => inspect(session, id) : undefined, `${id}`, REFRESH_MS);
 }
 
 /** The selected node's log, key-value state and leases, read live from the node itself. */

@@ -10,6 +10,7 @@ import { EventFeed } from './EventFeed';
 import { HistoryPanel } from './HistoryPanel';
 import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
+import { MetricsPanel } from './MetricsPanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
 import { StoragePanel } from './StoragePanel';
@@ -139,6 +140,7 @@ function LivePlayground() {
           <ConsolePanel />
           <ChartsPanel />
           <StoragePanel />
+          <MetricsPanel />
         </div>
         <aside className="side">
           <RunInfo />

@@ -1,5 +1,6 @@
 // Saving a chart as a standalone SVG file: the drawn <svg> with the theme's computed styles
 // written inline (the stylesheet and its variables do not travel with the file).
+import { downloadBlob } from './download';
 
 const STYLE_PROPS = [
   'fill',
@@ -61,14 +62,5 @@ function resolvedColor(near: Element, value: string): string {
 /** Downloads `svg` as `filename`. */
 export function downloadSvg(svg: SVGSVGElement, filename: string): void {
   const background = resolvedColor(svg, 'var(--card)') || '#ffffff';
-  const blob = new Blob([standaloneSvg(svg, background)], { type: 'image/svg+xml' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // after the click has started the download
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(new Blob([standaloneSvg(svg, background)], { type: 'image/svg+xml' }), filename);
 }

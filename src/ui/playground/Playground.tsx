@@ -7,6 +7,7 @@ import { ComparePage, ReadPathsBar, isCompare } from './ComparePaths';
 import { ConsolePanel } from './Console';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
+import { FormsPanel } from './FormsPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { Inspector } from './Inspector';
 import { MessagePanel } from './MessagePanel';
@@ -138,6 +139,7 @@ function LivePlayground() {
           <StoriesPanel />
           <HistoryPanel />
           <ConsolePanel />
+          <FormsPanel />
           <ChartsPanel />
           <StoragePanel />
           <MetricsPanel />

@@ -664,6 +664,24 @@ export const COMMANDS: Record<string, Sub> = {
     flags: noFlags,
     build: () => ({ request: { method: 'status', body: {} } }),
   },
+  'alarm list': {
+    summary: 'alarm list: lists the active alarms (NOSPACE once the space quota is reached)',
+    flags: noFlags,
+    build: () => ({ request: { method: 'alarm', body: { action: 'GET' } } }),
+  },
+  'alarm disarm': {
+    summary: 'alarm disarm: disarms every active alarm',
+    flags: noFlags,
+    // etcdctl lists the alarms, then deactivates each; raftlab's member does both in one entry.
+    build: () => ({
+      request: { method: 'alarm', body: { action: 'DEACTIVATE', memberID: 0, alarm: 'NONE' } },
+    }),
+  },
+  defrag: {
+    summary: 'defrag: defragments the chosen node’s backend (etcdctl defrag --endpoints)',
+    flags: noFlags,
+    build: () => ({ request: { method: 'defragment', body: {} } }),
+  },
   'move-leader': {
     summary: 'move-leader <transferee-member-id>: transfers leadership (ask the leader)',
     flags: noFlags,
@@ -680,6 +698,7 @@ const GROUPS: Record<string, string[]> = {
   lease: ['grant', 'revoke', 'timetolive', 'list', 'keep-alive'],
   member: ['list', 'add', 'remove', 'promote'],
   endpoint: ['status', 'health', 'hashkv'],
+  alarm: ['list', 'disarm'],
 };
 
 /** etcdctl commands the console knows of but cannot run, and why. */

@@ -13,7 +13,7 @@
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
 import { MvccStore } from '../mvcc';
-import { Backend, type LockMode } from '../mvcc/backend';
+import { Backend, type FreelistType, type LockMode } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
   MemoryStorage,
@@ -31,6 +31,16 @@ import { serverError } from './errors';
 import { inspectNode, type NodeInspection } from './inspect';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
+import {
+  AlarmStore,
+  alarmText,
+  quotaAvailable,
+  refusedWhileCapped,
+  unwrapSnapshot,
+  wrapSnapshot,
+  type AlarmMember,
+  type AlarmRequest,
+} from './quota';
 import type {
   ClientRequest,
   ClientResponse,
@@ -68,8 +78,15 @@ export interface ServerConfig {
   rand: () => number;
   /** How clients authenticate, and the CPU that pays for it (source article 000). */
   auth: AuthSettings;
-  /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
-  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  /** The storage backend: lock mode, batch interval and limit (article 004), freelist (002). */
+  backend: {
+    lockMode: LockMode;
+    batchIntervalMs: number;
+    batchLimit: number;
+    freelistType: FreelistType;
+  };
+  /** etcd's --quota-backend-bytes: past it the member raises NOSPACE (quota.ts). */
+  quotaBackendBytes: number;
   /**
    * etcd's --snapshot-count: after this many applied entries the member snapshots its store and
    * compacts its log, keeping SNAPSHOT_CATCH_UP_ENTRIES behind for slow followers.
@@ -184,6 +201,10 @@ export class EtcdServer {
   /** Requests waiting for their authentication check on this member's CPU, in time order. */
   private authQueue: { readyUs: number; waiter: Waiter; request: ClientRequest }[] = [];
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
+  /** The active alarms, as every member applied them from the log (etcd's alarm bucket). */
+  private readonly alarms = new AlarmStore();
+  /** This member proposed a NOSPACE alarm that is not applied yet: it does not propose another. */
+  private raisingNoSpace = false;
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -434,6 +455,8 @@ export class EtcdServer {
   // ---- client calls ----
 
   private dispatch(w: Waiter, req: ClientRequest): void {
+    if (req.method === 'put' || req.method === 'txn' || req.method === 'leaseGrant')
+      this.checkQuota(req);
     switch (req.method) {
       case 'range':
         if (req.body.serializable) return this.respondTimed(w, () => this.store.range(req.body));
@@ -466,10 +489,82 @@ export class EtcdServer {
       case 'configure':
         this.configure(req.body);
         return this.respond(w, { header: this.header() });
+      case 'alarm':
+        if ((req.body.action ?? 'GET') === 'GET')
+          return this.respond(w, { header: this.header(), alarms: this.alarms.get() });
+        return this.propose(w, req);
+      case 'defragment':
+        return this.defragment(w);
       default:
         if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
         throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);
     }
+  }
+
+  /**
+   * quotaKVServer / quotaLeaseServer: a put, a txn with puts or a lease grant that would not fit
+   * in the quota is refused here, before it is proposed, and the member raises NOSPACE.
+   */
+  private checkQuota(req: ClientRequest): void {
+    if (quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes)) return;
+    this.raiseNoSpace();
+    throw serverError('NoSpace');
+  }
+
+  /**
+   * Proposes a NOSPACE alarm for this member, as etcd does through Raft so every member caps its
+   * applier at the same index. Deviation: etcd proposes one with every request it refuses; here a
+   * member proposes none while its alarm is active or one of its own is still in flight.
+   */
+  private raiseNoSpace(): void {
+    if (this.raisingNoSpace || this.lead === 0) return;
+    if (this.alarms.get('NOSPACE').some((a) => a.memberID === this.id)) return;
+    const id = `${this.bootTag}.${this.nextRequestSeq++}`;
+    const body: AlarmRequest = { action: 'ACTIVATE', memberID: this.id, alarm: 'NOSPACE' };
+    const internal: InternalRequest = { id, request: { method: 'alarm', body } };
+    try {
+      this.raw.propose(encodeValue(internal as unknown as Value));
+    } catch (err) {
+      if (err instanceof ProposalDroppedError) return;
+      throw err;
+    }
+    this.raisingNoSpace = true;
+    this.trace({ kind: 'alarm-raise', alarm: 'NOSPACE', dbSize: this.backend.dbSize });
+  }
+
+  /** etcd's Defragment: this member's backend only, answered once the copy is done. */
+  private defragment(w: Waiter): void {
+    const before = this.backend.dbSize;
+    const t = this.backend.defrag(this.nowUs);
+    this.trace({
+      kind: 'defrag',
+      dbSize: before,
+      after: this.backend.dbSize,
+      doneUs: t.completedUs,
+    });
+    this.respond(w, { header: this.header() }, t.completedUs);
+  }
+
+  /** applyAlarm: activate or deactivate; the answer lists the alarms that changed. */
+  private applyAlarm(req: AlarmRequest): AlarmMember[] {
+    const { action = 'GET', memberID = 0, alarm = 'NONE' } = req;
+    if (action === 'ACTIVATE') {
+      if (memberID === this.id) this.raisingNoSpace = false;
+      const m = this.alarms.activate(memberID, alarm);
+      if (m) this.trace({ kind: 'alarm', action, memberID, alarm });
+      return m ? [m] : [];
+    }
+    if (action !== 'DEACTIVATE') return this.alarms.get();
+    // etcdctl's `alarm disarm` (member 0, alarm NONE) disarms every alarm listed; raftlab does it
+    // in one entry, etcdctl with one request per alarm.
+    const targets = memberID === 0 && alarm === 'NONE' ? this.alarms.get() : [{ memberID, alarm }];
+    const done: AlarmMember[] = [];
+    for (const t of targets) {
+      const m = this.alarms.deactivate(t.memberID, t.alarm);
+      if (m) done.push(m);
+    }
+    if (done.length > 0) this.trace({ kind: 'alarm', action, disarmed: done.length });
+    return done;
   }
 
   private onLeader(w: Waiter, req: ClientRequest): void {
@@ -811,6 +906,8 @@ export class EtcdServer {
     if (lead !== this.lead) {
       this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
       this.lead = lead;
+      // A proposal in flight across a change of leader may be lost: the next refusal raises again.
+      this.raisingNoSpace = false;
       // etcd 3.4's linearizableReadLoop answers the reads in flight with "leader changed" when a
       // new leader becomes known (from none too: a ReadIndex sent with no leader was dropped by
       // raft and would otherwise wait for the request timeout).
@@ -852,6 +949,9 @@ export class EtcdServer {
         error = err;
       }
       if (internal.request.method === 'leaseRevoke') this.revoking.delete(internal.request.body.ID);
+      // applyEntryNormal: a write that no longer fits raises NOSPACE on this member.
+      if (error instanceof EtcdError && error.code === 8 && !this.alarms.has('NOSPACE'))
+        this.raiseNoSpace();
       this.trace({
         kind: 'apply',
         index: e.index,
@@ -904,7 +1004,19 @@ export class EtcdServer {
   }
 
   private applyRequest(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
+    // applierV3Capped while NOSPACE is active; quotaApplierV3 otherwise: a write that no longer
+    // fits this member's backend is applied, and answered with the error.
+    if (refusedWhileCapped(req) && this.alarms.has('NOSPACE')) throw serverError('NoSpace');
+    const fits = quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes);
+    const result = this.applyToStore(req);
+    if (!fits) throw serverError('NoSpace');
+    return result;
+  }
+
+  private applyToStore(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
     switch (req.method) {
+      case 'alarm':
+        return { header: this.header(), alarms: this.applyAlarm(req.body) };
       case 'put':
         return this.store.put(req.body);
       case 'deleteRange':
@@ -925,7 +1037,9 @@ export class EtcdServer {
   }
 
   private restoreStore(data: Uint8Array): void {
-    this.store = MvccStore.restore(data, { clock: this.storeClock, backend: this.backend });
+    const { store, alarms } = unwrapSnapshot(data);
+    this.store = MvccStore.restore(store, { clock: this.storeClock, backend: this.backend });
+    this.alarms.load(alarms);
   }
 
   /**
@@ -935,7 +1049,8 @@ export class EtcdServer {
    */
   private maybeSnapshot(): void {
     if (this.applied - this.snapshotIndex < this.cfg.snapshotCount) return;
-    const snap = this.storage.createSnapshot(this.applied, this.confState, this.store.snapshot());
+    const data = wrapSnapshot(this.store.snapshot(), this.alarms.get());
+    const snap = this.storage.createSnapshot(this.applied, this.confState, data);
     const keep = Math.min(SNAPSHOT_CATCH_UP_ENTRIES, Math.floor(this.cfg.snapshotCount / 2));
     if (this.applied - keep > this.storage.firstIndex()) this.storage.compact(this.applied - keep);
     this.snapshotIndex = this.applied;
@@ -1093,11 +1208,13 @@ export class EtcdServer {
     return {
       header: this.header(),
       version: '3.4.0-raftlab',
-      dbSize: 0,
+      dbSize: this.backend.dbSize,
       leader: s.lead,
       raftIndex: this.storage.lastIndex(),
       raftTerm: s.term,
       raftAppliedIndex: this.applied,
+      ...(this.alarms.has('NONE') ? { errors: this.alarms.get().map(alarmText) } : {}),
+      dbSizeInUse: this.backend.dbSizeInUse,
       isLearner: this.confState.learners.includes(this.id),
     };
   }

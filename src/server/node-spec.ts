@@ -1,6 +1,6 @@
 // Everything needed to start one member, as plain data: what a host (in-process or in a worker)
 // needs to build an EtcdServer. Serializable, so it crosses a postMessage unchanged.
-import type { LockMode } from '../mvcc/backend';
+import type { FreelistType, LockMode } from '../mvcc/backend';
 import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
 import type { UnsafeSetting } from '../scenario/schema';
@@ -14,7 +14,14 @@ export interface NodeSpec {
   checkQuorum: boolean;
   readPath: ReadPath;
   requestTimeoutUs: number;
-  backend: { lockMode: LockMode; batchIntervalMs: number; batchLimit: number };
+  backend: {
+    lockMode: LockMode;
+    batchIntervalMs: number;
+    batchLimit: number;
+    freelistType: FreelistType;
+  };
+  /** etcd's --quota-backend-bytes: past it the member raises NOSPACE (quota.ts). */
+  quotaBackendBytes: number;
   auth: AuthSettings;
   snapshotCount: number;
   /** Deliberately unsafe behaviours (scenario settings.unsafe); empty in a safe cluster. */

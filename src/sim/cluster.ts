@@ -32,7 +32,9 @@ export function nodeSettings(settings: ClusterSettings): Required<ConfigureReque
       lockMode: settings.lockMode,
       batchIntervalMs: settings.batchIntervalMs,
       batchLimit: settings.batchLimit,
+      freelistType: settings.freelistType,
     },
+    quotaBackendBytes: settings.quotaBackendBytes,
   };
 }
 

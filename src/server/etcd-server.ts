@@ -28,7 +28,7 @@ import {
 import type { DiskState, DiskWrite } from '../storage/disk';
 import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
-import { inspectNode, type NodeInspection } from './inspect';
+import { inspectBackend, inspectNode, type NodeInspection } from './inspect';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
 import {
@@ -1222,12 +1222,14 @@ export class EtcdServer {
   /** The member's log, key-value state and leases, read without side effects. */
   inspect(): NodeInspection {
     const status = this.raw.status();
-    return inspectNode(this.storage, this.store, {
+    const view = inspectNode(this.storage, this.store, {
       commit: status.commit,
       applied: this.applied,
       snapshotIndex: this.snapshotIndex,
       ...(status.progress ? { progress: status.progress } : {}),
     });
+    const alarms = this.alarms.get().map(alarmText);
+    return { ...view, backend: inspectBackend(this.backend, this.cfg.quotaBackendBytes, alarms) };
   }
 
   /** Raft's own view, for the inspector. */

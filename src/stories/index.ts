@@ -16,6 +16,8 @@ import {
   type Workload,
 } from '../scenario/schema';
 import type { Story } from './types';
+import { freelistStory } from './freelist-story';
+import { quotaStory } from './quota-story';
 
 export * from './types';
 
@@ -866,6 +868,8 @@ export const STORIES: readonly Story[] = [
       expect: 'frequent small commits and rare big ones both cost; the defaults sit between.',
     },
   },
+  quotaStory,
+  freelistStory,
 ];
 
 export function storyById(id: string): Story | undefined {

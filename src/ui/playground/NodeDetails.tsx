@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { InProcessHost } from '../../host/inproc-host';
 import { WorkerHost } from '../../host/worker-host';
 import type { NodeInspection } from '../../server/inspect';
+import { PageMap } from './PageMap';
 import type { Session } from '../../sim/session';
 import { usePlayground } from './store';
 import { TableHead } from './TableHead';
@@ -139,6 +140,12 @@ export function NodeDetails({ id, down }: { id: number; down: boolean }) {
         </table>
       )}
       {d.kvCount > d.kvs.length && <p className="hint">and {d.kvCount - d.kvs.length} more keys</p>}
+      {d.backend && (
+        <>
+          <h3>Backend pages</h3>
+          <PageMap b={d.backend} />
+        </>
+      )}
       <h3>Leases</h3>
       {d.leases.length === 0 ? (
         <p className="hint">No leases.</p>

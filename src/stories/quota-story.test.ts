@@ -2,7 +2,7 @@
 // and disarm; the freelist story's file is fragmented, and both designs hand out the same space
 // at different costs.
 import { describe, expect, it } from 'vitest';
-import { InProcessHost } from '../host/inproc-host';
+import type { InProcessHost } from '../host/inproc-host';
 import type { Scenario } from '../scenario/schema';
 import { Session } from '../sim/session';
 import { freelistScenario } from './freelist-story';

@@ -205,6 +205,8 @@ export class EtcdServer {
   private readonly alarms = new AlarmStore();
   /** This member proposed a NOSPACE alarm that is not applied yet: it does not propose another. */
   private raisingNoSpace = false;
+  /** Requests refused over the quota, answered once that alarm applies (refuseOverQuota). */
+  private noSpaceWaiters: Waiter[] = [];
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -455,8 +457,9 @@ export class EtcdServer {
   // ---- client calls ----
 
   private dispatch(w: Waiter, req: ClientRequest): void {
-    if (req.method === 'put' || req.method === 'txn' || req.method === 'leaseGrant')
-      this.checkQuota(req);
+    if (req.method === 'put' || req.method === 'txn' || req.method === 'leaseGrant') {
+      if (this.refuseOverQuota(w, req)) return;
+    }
     switch (req.method) {
       case 'range':
         if (req.body.serializable) return this.respondTimed(w, () => this.store.range(req.body));
@@ -503,12 +506,24 @@ export class EtcdServer {
 
   /**
    * quotaKVServer / quotaLeaseServer: a put, a txn with puts or a lease grant that would not fit
-   * in the quota is refused here, before it is proposed, and the member raises NOSPACE.
+   * in the quota is refused here, before it is proposed, and the member raises NOSPACE. etcd
+   * answers the refusal once its alarm request has gone through Raft (qa.a.Alarm waits), so an
+   * `alarm list` right after sees the alarm; the refusal waits for this member's alarm too.
+   * Returns false when the request fits.
    */
-  private checkQuota(req: ClientRequest): void {
-    if (quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes)) return;
+  private refuseOverQuota(w: Waiter, req: ClientRequest): boolean {
+    if (quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes)) return false;
     this.raiseNoSpace();
-    throw serverError('NoSpace');
+    if (!this.raisingNoSpace) throw serverError('NoSpace');
+    this.noSpaceWaiters.push(w);
+    return true;
+  }
+
+  /** Answers the refusals that waited for this member's NOSPACE alarm (or gave up on it). */
+  private refuseWaiting(): void {
+    const waiting = this.noSpaceWaiters;
+    this.noSpaceWaiters = [];
+    for (const w of waiting) this.fail(w, serverError('NoSpace'));
   }
 
   /**
@@ -549,7 +564,10 @@ export class EtcdServer {
   private applyAlarm(req: AlarmRequest): AlarmMember[] {
     const { action = 'GET', memberID = 0, alarm = 'NONE' } = req;
     if (action === 'ACTIVATE') {
-      if (memberID === this.id) this.raisingNoSpace = false;
+      if (memberID === this.id) {
+        this.raisingNoSpace = false;
+        this.refuseWaiting();
+      }
       const m = this.alarms.activate(memberID, alarm);
       if (m) this.trace({ kind: 'alarm', action, memberID, alarm });
       return m ? [m] : [];
@@ -908,6 +926,7 @@ export class EtcdServer {
       this.lead = lead;
       // A proposal in flight across a change of leader may be lost: the next refusal raises again.
       this.raisingNoSpace = false;
+      this.refuseWaiting();
       // etcd 3.4's linearizableReadLoop answers the reads in flight with "leader changed" when a
       // new leader becomes known (from none too: a ReadIndex sent with no leader was dropped by
       // raft and would otherwise wait for the request timeout).
@@ -1133,6 +1152,11 @@ export class EtcdServer {
   }
 
   private expireRequests(): void {
+    if (this.noSpaceWaiters.some((w) => w.deadlineUs <= this.nowUs)) {
+      // The alarm never came through (a lost proposal): refuse now, and raise again next time.
+      this.raisingNoSpace = false;
+      this.refuseWaiting();
+    }
     for (const [fwdId, w] of this.forwarded) {
       if (w.deadlineUs <= this.nowUs) {
         this.forwarded.delete(fwdId);
@@ -1177,6 +1201,7 @@ export class EtcdServer {
     if (this.delayed[0] && this.delayed[0].atUs < wake) wake = this.delayed[0].atUs;
     if (this.authQueue[0] && this.authQueue[0].readyUs < wake) wake = this.authQueue[0].readyUs;
     for (const w of this.forwarded.values()) if (w.deadlineUs < wake) wake = w.deadlineUs;
+    for (const w of this.noSpaceWaiters) if (w.deadlineUs < wake) wake = w.deadlineUs;
     for (const lw of this.leaderWaits) if (lw.waiter.deadlineUs < wake) wake = lw.waiter.deadlineUs;
     const backendDue = this.backend.nextDeadlineUs();
     if (backendDue !== undefined && backendDue < wake) wake = backendDue;

@@ -1266,6 +1266,16 @@ export class EtcdServer {
     return this.applied;
   }
 
+  /** The backend file's size in bytes (etcd_mvcc_db_total_size_in_bytes), as of its last commit. */
+  dbSize(): number {
+    return this.backend.dbSize;
+  }
+
+  /** The backend's bytes in use (etcd_mvcc_db_total_size_in_use_in_bytes): dbSize less free pages. */
+  dbSizeInUse(): number {
+    return this.backend.dbSizeInUse;
+  }
+
   currentTerm(): number {
     return this.term;
   }

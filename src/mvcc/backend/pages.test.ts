@@ -138,3 +138,30 @@ describe('the backend in pages', () => {
     expect(r.grantedUs).toBe(d.completedUs);
   });
 });
+
+describe('a rolled-back write', () => {
+  it('takes back exactly what it added, across a leaf it opened', () => {
+    const f = new PageFile();
+    const rec = (main: number, bytes: number) => ({
+      main,
+      sub: 0,
+      key: utf8.encode('k'),
+      value: new Uint8Array(bytes),
+      create: main,
+      version: 1,
+      lease: 0,
+      tombstone: false,
+    });
+    f.put(rec(2, 1000));
+    f.commit();
+    // One txn: a revision into the first leaf, then one that opens a second leaf; rolled back.
+    f.put(rec(3, 1000));
+    f.put(rec(4, 3000));
+    f.pop();
+    f.pop();
+    f.commit();
+    expect(f.stats.leaves).toBe(1);
+    // What is left to copy is the first revision alone.
+    expect(f.defrag()).toBe(recordBytes(rec(2, 1000)));
+  });
+});

@@ -195,8 +195,11 @@ export class PageFile {
 
   /** The last revision appended is taken back (a write transaction rolled back). */
   pop(): void {
-    const leaf = this.leaves[this.leaves.length - 1];
-    if (!leaf || leaf.sizes.length === 0) return;
+    // The last leaf holding anything: a rollback may already have emptied the newest one.
+    let i = this.leaves.length - 1;
+    while (i >= 0 && this.leaves[i]!.sizes.length === 0) i--;
+    const leaf = this.leaves[i];
+    if (!leaf) return;
     leaf.mains.pop();
     leaf.subs.pop();
     leaf.bytes -= leaf.sizes.pop()!;

@@ -78,6 +78,14 @@ describe('the space quota', () => {
     expect((await c.call(leader, { method: 'deleteRange', body: { key: bytes('k3') } })).ok).toBe(
       true,
     );
+    // A txn of deletes costs nothing and goes through; one with a put is refused (etcd 3.4.23).
+    const delTxn = { success: [{ request_delete_range: { key: bytes('k2') } }] };
+    expect((await c.call(leader, { method: 'txn', body: delTxn })).ok).toBe(true);
+    const putTxn = { success: [{ request_put: { key: bytes('t'), value: bytes('v') } }] };
+    expect(await c.call(leader, { method: 'txn', body: putTxn })).toMatchObject({
+      ok: false,
+      error: { message: NOSPACE },
+    });
     const status = await c.call(leader, { method: 'status', body: {} });
     expect(status.ok && 'errors' in status.body && status.body.errors?.[0]).toMatch(
       /^memberID:\d+ alarm:NOSPACE $/,

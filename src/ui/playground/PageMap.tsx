@@ -60,8 +60,10 @@ export function PageMap({ b }: { b: BackendView }) {
           />
         ))}
       </svg>
-      <p className="hint">
-        {b.pagesPerCell > 1 ? `One square per ${b.pagesPerCell} pages. ` : 'One square per page. '}
+      <p className="hint pm-legend">
+        <span>
+          {b.pagesPerCell > 1 ? `One square per ${b.pagesPerCell} pages.` : 'One square per page.'}
+        </span>
         {LEGEND.map(([c, label]) => (
           <span key={c} className="pm-key">
             <svg width={CELL} height={CELL} aria-hidden="true">

@@ -499,6 +499,7 @@ describe('endpoint status and move-leader', () => {
     raftIndex: 22,
     raftTerm: 2,
     raftAppliedIndex: 22,
+    dbSizeInUse: 16384,
     isLearner: false,
   };
   it('endpoint status: one row, the endpoint being the node', () => {
@@ -508,10 +509,9 @@ describe('endpoint status and move-leader', () => {
         '127.0.0.1:23790, 2e1259d415f2a040, 3.4.23, 20 kB, true, false, 2, 22, 22, \n',
       ).replace('127.0.0.1:23790', 'n1'),
     );
-    // etcd 3.4.23 adds dbSizeInUse, which raftlab's status does not have.
     expect(print('endpoint status -w json', r)).toBe(
       fromEtcd(
-        '[{"Endpoint":"127.0.0.1:23790","Status":{"header":{"cluster_id":324952591200643719,"member_id":3319814642761637952,"revision":12,"raft_term":2},"version":"3.4.23","dbSize":20480,"leader":3319814642761637952,"raftIndex":22,"raftTerm":2,"raftAppliedIndex":22}}]\n',
+        '[{"Endpoint":"127.0.0.1:23790","Status":{"header":{"cluster_id":324952591200643719,"member_id":3319814642761637952,"revision":12,"raft_term":2},"version":"3.4.23","dbSize":20480,"leader":3319814642761637952,"raftIndex":22,"raftTerm":2,"raftAppliedIndex":22,"dbSizeInUse":16384}}]\n',
       ).replace('127.0.0.1:23790', 'n1'),
     );
   });
@@ -538,6 +538,36 @@ describe('endpoint status and move-leader', () => {
       .slice(1, -1)
       .map((c) => c.trim());
     expect(table(headers, [row])).toBe(etcd.join('\n') + '\n');
+  });
+
+  // Captured from etcd 3.4.23 run with --quota-backend-bytes 1048576 and filled past it.
+  it('alarm list, alarm disarm, defrag, and the NOSPACE error', () => {
+    const alarms = ok('alarm', { header: header(48), alarms: [{ memberID: 1, alarm: 'NOSPACE' }] });
+    const none = ok('alarm', { header: header(48), alarms: [] });
+    expect(print('alarm list', alarms)).toBe(
+      fromEtcd('memberID:3319814642761637952 alarm:NOSPACE \n'),
+    );
+    expect(print('alarm disarm', alarms)).toBe('memberID:1 alarm:NOSPACE \n');
+    expect(print('alarm list', none)).toBe('');
+    expect(print('alarm list -w json', none)).toBe('{}\n');
+    expect(print('defrag', ok('defragment', { header: header(48) }))).toBe(
+      'Finished defragmenting etcd member[n1]\n',
+    );
+    const noSpace = {
+      ok: false as const,
+      error: { message: 'etcdserver: mvcc: database space exceeded', code: 8 },
+    };
+    expect(print('put foo bar', { ...noSpace, method: 'put' })).toBe(
+      'Error: etcdserver: mvcc: database space exceeded\n',
+    );
+    expect(print('lease grant 100', { ...noSpace, method: 'leaseGrant' })).toBe(
+      'Error: failed to grant lease (etcdserver: mvcc: database space exceeded)\n',
+    );
+    const table = print(
+      'endpoint status -w table',
+      ok('status', { ...status, errors: ['memberID:1 alarm:NOSPACE '] }),
+    );
+    expect(table).toContain('| memberID:1 alarm:NOSPACE  |');
   });
 
   it('move-leader', () => {

@@ -27,6 +27,10 @@ import type {
 } from '../server/requests';
 import type { BackupStatus } from '../mvcc/backup';
 import type { EtcdctlCommand, OutputFormat } from './parse';
+import { alarmText, type AlarmResponse, type AlarmType } from '../server/quota';
+
+/** etcdserverpb.AlarmType's numbers. */
+const ALARM_NUMBER: Record<AlarmType, number> = { NONE: 0, NOSPACE: 1, CORRUPT: 2 };
 
 const text = new TextDecoder();
 const str = (b: Uint8Array): string => text.decode(b);
@@ -172,6 +176,7 @@ function statusJson(node: number, r: StatusResponse): Json {
         ['raftTerm', r.raftTerm],
         ['raftAppliedIndex', r.raftAppliedIndex],
         ['errors', r.errors ?? []],
+        ['dbSizeInUse', r.dbSizeInUse],
         ['isLearner', r.isLearner],
       ]),
     },
@@ -260,6 +265,9 @@ const STATUS_HEADERS = [
 /** The error line etcdctl prints for a failed call. */
 function errorText(cmd: EtcdctlCommand, message: string, node: number): string {
   if (cmd.name === 'lease revoke') return `Error: failed to revoke lease (${message})\n`;
+  if (cmd.name === 'lease grant') return `Error: failed to grant lease (${message})\n`;
+  if (cmd.name === 'defrag')
+    return `Failed to defragment etcd member[${endpointOf(node)}] (${message})\n`;
   // etcdctl looks for the leader among its endpoints before it asks; the console's one endpoint
   // is the node picked.
   if (cmd.name === 'move-leader' && message === 'etcdserver: not leader')
@@ -424,6 +432,24 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
     }
     case 'watch':
       return watchText(body as WatchStreamResponse, json);
+    case 'alarm list':
+    case 'alarm disarm': {
+      const b = body as unknown as AlarmResponse;
+      // etcd answers alarms with no header; the alarm type is a protobuf enum, a number in JSON.
+      if (json)
+        return out(
+          omitEmpty([
+            [
+              'alarms',
+              b.alarms.map((a) => ({ memberID: a.memberID, alarm: ALARM_NUMBER[a.alarm] })),
+            ],
+          ]),
+        );
+      return lines(b.alarms.map(alarmText));
+    }
+    case 'defrag':
+      // etcdctl prints this whatever -w says.
+      return `Finished defragmenting etcd member[${endpointOf(node)}]\n`;
     case 'move-leader': {
       if (json) return out({ header: headerJson(h) });
       const to = cmd.request.method === 'moveLeader' ? cmd.request.body.targetID : 0;

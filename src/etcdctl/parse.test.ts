@@ -396,3 +396,20 @@ describe('watch', () => {
     expect(complete('watch foo --pr').candidates).toEqual(['--prefix', '--prev-kv']);
   });
 });
+
+describe('maintenance commands', () => {
+  it('alarm list, alarm disarm and defrag send the maintenance calls', () => {
+    expect(parseEtcdctl('alarm list')).toMatchObject({
+      name: 'alarm list',
+      request: { method: 'alarm', body: { action: 'GET' } },
+    });
+    expect(parseEtcdctl('etcdctl alarm disarm')).toMatchObject({
+      request: { method: 'alarm', body: { action: 'DEACTIVATE', memberID: 0, alarm: 'NONE' } },
+    });
+    expect(parseEtcdctl('defrag')).toMatchObject({ request: { method: 'defragment' } });
+    expect(() => parseEtcdctl('alarm')).toThrow('alarm needs a subcommand: list, disarm');
+    expect(() => parseEtcdctl('alarm snooze')).toThrow(
+      'unknown command "snooze" for "etcdctl alarm"',
+    );
+  });
+});

@@ -729,6 +729,24 @@ export const COMMANDS: Record<string, Sub> = {
     flags: noFlags,
     build: () => ({ request: { method: 'status', body: {} } }),
   },
+  'alarm list': {
+    summary: 'alarm list: lists the active alarms (NOSPACE once the space quota is reached)',
+    flags: noFlags,
+    build: () => ({ request: { method: 'alarm', body: { action: 'GET' } } }),
+  },
+  'alarm disarm': {
+    summary: 'alarm disarm: disarms every active alarm',
+    flags: noFlags,
+    // etcdctl lists the alarms, then deactivates each; raftlab's member does both in one entry.
+    build: () => ({
+      request: { method: 'alarm', body: { action: 'DEACTIVATE', memberID: 0, alarm: 'NONE' } },
+    }),
+  },
+  defrag: {
+    summary: 'defrag: defragments the chosen node’s backend (etcdctl defrag --endpoints)',
+    flags: noFlags,
+    build: () => ({ request: { method: 'defragment', body: {} } }),
+  },
   'move-leader': {
     summary: 'move-leader <transferee-member-id>: transfers leadership (ask the leader)',
     flags: noFlags,
@@ -773,6 +791,7 @@ const GROUPS: Record<string, string[]> = {
   member: ['list', 'add', 'remove', 'promote'],
   endpoint: ['status', 'health', 'hashkv'],
   snapshot: ['save', 'status', 'restore'],
+  alarm: ['list', 'disarm'],
 };
 
 /** Whether the console speaks command `name` ("get", "snapshot save", ...). */

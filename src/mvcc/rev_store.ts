@@ -1,8 +1,12 @@
 // Values stored by revision: the model of etcd's "key" bucket, whose bbolt keys are revisions
 // and whose values are KeyValues. Revisions only ever grow, so the bucket is an array in
 // (main, sub) order; compaction removes what the key index no longer keeps.
+import type { PageFile } from './backend/pages';
 import { EMPTY_BYTES } from './bytes';
 import type { Revision } from './revision';
+
+/** Where the backend's page model (backend/pages.ts) hears of every record stored or removed. */
+export type RecordPages = Pick<PageFile, 'put' | 'pop' | 'remove' | 'load'>;
 
 /** One stored revision: a put's KeyValue, or a tombstone (etcd stores KeyValue{key} for it). */
 export interface RevRecord extends Revision {
@@ -73,6 +77,8 @@ export class RevStore {
    */
   private sum = 0;
 
+  constructor(private readonly pages?: RecordPages) {}
+
   get size(): number {
     return this.recs.length;
   }
@@ -84,6 +90,7 @@ export class RevStore {
   append(r: RevRecord): void {
     this.recs.push(r);
     this.sum = (this.sum + recordHash(r)) >>> 0;
+    this.pages?.put(r);
   }
 
   /** Replaces every record (restore from a snapshot): `recs` in (main, sub) order. */
@@ -91,12 +98,14 @@ export class RevStore {
     this.recs = recs;
     this.sum = 0;
     for (const r of recs) this.sum = (this.sum + recordHash(r)) >>> 0;
+    this.pages?.load(recs);
   }
 
   /** Removes the last record (a write transaction's rollback). */
   pop(): void {
     const r = this.recs.pop();
     if (r) this.sum = (this.sum - recordHash(r)) >>> 0;
+    if (r) this.pages?.pop();
   }
 
   /** Index of the first record with main >= rev. */
@@ -132,7 +141,10 @@ export class RevStore {
     for (let i = 0; i < cut; i++) {
       const r = this.recs[i] as RevRecord;
       if (keep.has(r)) kept.push(r);
-      else this.sum = (this.sum - recordHash(r)) >>> 0;
+      else {
+        this.sum = (this.sum - recordHash(r)) >>> 0;
+        this.pages?.remove(r.main, r.sub);
+      }
     }
     const removed = cut - kept.length;
     if (removed > 0) {

@@ -273,7 +273,7 @@ function checkRequestOp(u: RequestOp, maxTxnOps: number): void {
 
 export class MvccStore {
   private readonly index = new TreeIndex<RevRecord>();
-  private readonly revs = new RevStore();
+  private readonly revs: RevStore;
   private readonly lessor = new Lessor();
   private currentRev = 1;
   private compactMainRev = -1;
@@ -293,6 +293,8 @@ export class MvccStore {
   constructor(opts: MvccStoreOptions = {}) {
     this.clock = opts.clock ?? (() => 0);
     const { backend, costSink } = opts;
+    // The backend's page model follows every record stored or removed (how big the file is).
+    this.revs = new RevStore(backend?.pages);
     if (backend) {
       const place = (work: OpWork) => {
         this.timing = backend.submit(Math.round(this.clock() * 1000), work);

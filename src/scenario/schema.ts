@@ -24,6 +24,7 @@ export const MAX_RESTORE_BYTES = 2 * 1024 * 1024;
 export type ReadPath = 'read-index' | 'log' | 'lease' | 'serializable';
 export type LockMode = 'coarse' | 'rwlock' | 'concurrent';
 export type AuthMode = 'off' | 'bcrypt' | 'token';
+export type FreelistType = 'array' | 'map';
 export const UNSAFE_SETTINGS = [
   'local-reads',
   'figure8-commit',
@@ -43,6 +44,15 @@ export interface ClusterSettings {
   lockMode: LockMode;
   batchIntervalMs: number;
   batchLimit: number;
+  /**
+   * etcd's --quota-backend-bytes. etcd's default is 2 GiB; raftlab's is 512 MiB: a tab runs out of
+   * memory long before a run's backend could reach 2 GiB (every member keeps its data in its
+   * store, its log and its disk model), while the biggest built-in story (article 004's, some
+   * 200 MB of history) stays under 512 MiB. Stories about the quota set a small one (1 MiB).
+   */
+  quotaBackendBytes: number;
+  /** bbolt's freelist design: 'array' (etcd 3.4's default) or 'map' (the segregated hashmap). */
+  freelistType: FreelistType;
   fsyncMs: number;
   fsyncJitterMs: number;
   networkLatencyMs: number;
@@ -71,6 +81,8 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   lockMode: 'concurrent',
   batchIntervalMs: 100,
   batchLimit: 10_000,
+  quotaBackendBytes: 512 * 1024 * 1024,
+  freelistType: 'array',
   fsyncMs: 2,
   fsyncJitterMs: 1,
   networkLatencyMs: 1,
@@ -218,6 +230,9 @@ const SETTING_CHECKS: {
   lockMode: (v, p) => oneOf(v, p, ['coarse', 'rwlock', 'concurrent']),
   batchIntervalMs: (v, p) => num(v, p, 1, 60_000, true),
   batchLimit: (v, p) => num(v, p, 1, 1_000_000, true),
+  // From 64 KiB (a few pages of data past bbolt's own) to etcd's suggested maximum, 8 GiB.
+  quotaBackendBytes: (v, p) => num(v, p, 65_536, 8 * 1024 ** 3, true),
+  freelistType: (v, p) => oneOf(v, p, ['array', 'map']),
   fsyncMs: (v, p) => num(v, p, 0, 60_000),
   fsyncJitterMs: (v, p) => num(v, p, 0, 60_000),
   networkLatencyMs: (v, p) => num(v, p, 0, 60_000),

@@ -23,7 +23,7 @@ describe("EtcdServer's configure request", () => {
       body: {
         electionTicks: 30,
         preVote: false,
-        backend: { lockMode: 'rwlock', batchIntervalMs: 5, batchLimit: 7 },
+        backend: { lockMode: 'rwlock', batchIntervalMs: 5, batchLimit: 7, freelistType: 'map' },
       },
     });
     expect(r.ok).toBe(true);

@@ -6,6 +6,7 @@ export const GrpcUnavailable = 14;
 export const GrpcFailedPrecondition = 9;
 export const GrpcNotFound = 5;
 export const GrpcUnknown = 2;
+export const GrpcResourceExhausted = 8;
 
 const SERVER_ERRORS = {
   NoLeader: ['etcdserver: no leader', GrpcUnavailable],
@@ -36,6 +37,8 @@ const SERVER_ERRORS = {
   ],
   BadLeaderTransferee: ['etcdserver: bad leader transferee', GrpcFailedPrecondition],
   NotSupportedForLearner: ['etcdserver: rpc not supported for learner', GrpcUnavailable],
+  // The space quota (quota.ts): refused before proposing, or applied and then answered so.
+  NoSpace: ['etcdserver: mvcc: database space exceeded', GrpcResourceExhausted],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type ServerErrorName = keyof typeof SERVER_ERRORS;

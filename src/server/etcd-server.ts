@@ -28,10 +28,20 @@ import {
 import type { DiskState, DiskWrite } from '../storage/disk';
 import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
-import { inspectNode, type InspectOptions, type NodeInspection } from './inspect';
+import { inspectBackend, inspectNode, type InspectOptions, type NodeInspection } from './inspect';
 import { ServerMetrics, type MetricsView } from './metrics';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
+import {
+  AlarmStore,
+  alarmText,
+  quotaAvailable,
+  refusedWhileCapped,
+  unwrapSnapshot,
+  wrapSnapshot,
+  type AlarmMember,
+  type AlarmRequest,
+} from './quota';
 import type {
   ClientRequest,
   ClientResponse,
@@ -74,6 +84,8 @@ export interface ServerConfig {
   auth: AuthSettings;
   /** The storage backend: lock mode, batch interval and batch limit (source article 004). */
   backend: BackendSpec;
+  /** etcd's --quota-backend-bytes: past it the member raises NOSPACE (quota.ts). */
+  quotaBackendBytes: number;
   /**
    * etcd's --snapshot-count: after this many applied entries the member snapshots its store and
    * compacts its log, keeping SNAPSHOT_CATCH_UP_ENTRIES behind for slow followers.
@@ -209,6 +221,12 @@ export class EtcdServer {
    * counted in the mvcc and apply metrics.
    */
   private readonly replayedUpTo: number;
+  /** The active alarms, as every member applied them from the log (etcd's alarm bucket). */
+  private readonly alarms = new AlarmStore();
+  /** This member proposed a NOSPACE alarm that is not applied yet: it does not propose another. */
+  private raisingNoSpace = false;
+  /** Requests refused over the quota, answered once that alarm applies (refuseOverQuota). */
+  private noSpaceWaiters: Waiter[] = [];
 
   constructor(cfg: ServerConfig, onDisk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -530,6 +548,9 @@ export class EtcdServer {
   // ---- client calls ----
 
   private dispatch(w: Waiter, req: ClientRequest): void {
+    if (req.method === 'put' || req.method === 'txn' || req.method === 'leaseGrant') {
+      if (this.refuseOverQuota(w, req)) return;
+    }
     switch (req.method) {
       case 'range':
         if (req.body.serializable) return this.respondTimed(w, () => this.executeRead(req));
@@ -568,10 +589,97 @@ export class EtcdServer {
       case 'configure':
         this.configure(req.body);
         return this.respond(w, { header: this.header() });
+      case 'alarm':
+        if ((req.body.action ?? 'GET') === 'GET')
+          return this.respond(w, { header: this.header(), alarms: this.alarms.get() });
+        return this.propose(w, req);
+      case 'defragment':
+        return this.defragment(w);
       default:
         if (WRITE_METHODS.has(req.method)) return this.propose(w, req);
         throw new EtcdError(`etcdserver: unknown method ${(req as { method: string }).method}`, 12);
     }
+  }
+
+  /**
+   * quotaKVServer / quotaLeaseServer: a put, a txn with puts or a lease grant that would not fit
+   * in the quota is refused here, before it is proposed, and the member raises NOSPACE. etcd
+   * answers the refusal once its alarm request has gone through Raft (qa.a.Alarm waits), so an
+   * `alarm list` right after sees the alarm; the refusal waits for this member's alarm too.
+   * Returns false when the request fits.
+   */
+  private refuseOverQuota(w: Waiter, req: ClientRequest): boolean {
+    if (quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes)) return false;
+    this.raiseNoSpace();
+    if (!this.raisingNoSpace) throw serverError('NoSpace');
+    this.noSpaceWaiters.push(w);
+    return true;
+  }
+
+  /** Answers the refusals that waited for this member's NOSPACE alarm (or gave up on it). */
+  private refuseWaiting(): void {
+    const waiting = this.noSpaceWaiters;
+    this.noSpaceWaiters = [];
+    for (const w of waiting) this.fail(w, serverError('NoSpace'));
+  }
+
+  /**
+   * Proposes a NOSPACE alarm for this member, as etcd does through Raft so every member caps its
+   * applier at the same index. Deviation: etcd proposes one with every request it refuses; here a
+   * member proposes none while its alarm is active or one of its own is still in flight.
+   */
+  private raiseNoSpace(): void {
+    if (this.raisingNoSpace || this.lead === 0) return;
+    if (this.alarms.get('NOSPACE').some((a) => a.memberID === this.id)) return;
+    const id = `${this.bootTag}.${this.nextRequestSeq++}`;
+    const body: AlarmRequest = { action: 'ACTIVATE', memberID: this.id, alarm: 'NOSPACE' };
+    const internal: InternalRequest = { id, request: { method: 'alarm', body } };
+    try {
+      this.raw.propose(encodeValue(internal as unknown as Value));
+    } catch (err) {
+      if (err instanceof ProposalDroppedError) return;
+      throw err;
+    }
+    this.raisingNoSpace = true;
+    this.trace({ kind: 'alarm-raise', alarm: 'NOSPACE', dbSize: this.backend.dbSize });
+  }
+
+  /** etcd's Defragment: this member's backend only, answered once the copy is done. */
+  private defragment(w: Waiter): void {
+    const before = this.backend.dbSize;
+    const t = this.backend.defrag(this.nowUs);
+    this.trace({
+      kind: 'defrag',
+      dbSize: before,
+      after: this.backend.dbSize,
+      doneUs: t.completedUs,
+    });
+    this.respond(w, { header: this.header() }, t.completedUs);
+  }
+
+  /** applyAlarm: activate or deactivate; the answer lists the alarms that changed. */
+  private applyAlarm(req: AlarmRequest): AlarmMember[] {
+    const { action = 'GET', memberID = 0, alarm = 'NONE' } = req;
+    if (action === 'ACTIVATE') {
+      if (memberID === this.id) {
+        this.raisingNoSpace = false;
+        this.refuseWaiting();
+      }
+      const m = this.alarms.activate(memberID, alarm);
+      if (m) this.trace({ kind: 'alarm', action, memberID, alarm });
+      return m ? [m] : [];
+    }
+    if (action !== 'DEACTIVATE') return this.alarms.get();
+    // etcdctl's `alarm disarm` (member 0, alarm NONE) disarms every alarm listed; raftlab does it
+    // in one entry, etcdctl with one request per alarm.
+    const targets = memberID === 0 && alarm === 'NONE' ? this.alarms.get() : [{ memberID, alarm }];
+    const done: AlarmMember[] = [];
+    for (const t of targets) {
+      const m = this.alarms.deactivate(t.memberID, t.alarm);
+      if (m) done.push(m);
+    }
+    if (done.length > 0) this.trace({ kind: 'alarm', action, disarmed: done.length });
+    return done;
   }
 
   private onLeader(w: Waiter, req: ClientRequest): void {
@@ -942,6 +1050,9 @@ export class EtcdServer {
       this.metrics.leader(this.lead, lead);
       this.trace({ kind: 'leader-change', from: this.lead, to: lead, raftState });
       this.lead = lead;
+      // A proposal in flight across a change of leader may be lost: the next refusal raises again.
+      this.raisingNoSpace = false;
+      this.refuseWaiting();
       // etcd 3.4's linearizableReadLoop answers the reads in flight with "leader changed" when a
       // new leader becomes known (from none too: a ReadIndex sent with no leader was dropped by
       // raft and would otherwise wait for the request timeout).
@@ -988,6 +1099,9 @@ export class EtcdServer {
         error = err;
       }
       if (internal.request.method === 'leaseRevoke') this.revoking.delete(internal.request.body.ID);
+      // applyEntryNormal: a write that no longer fits raises NOSPACE on this member.
+      if (error instanceof EtcdError && error.code === 8 && !this.alarms.has('NOSPACE'))
+        this.raiseNoSpace();
       this.trace({
         kind: 'apply',
         index: e.index,
@@ -1041,7 +1155,19 @@ export class EtcdServer {
   }
 
   private applyRequest(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
+    // applierV3Capped while NOSPACE is active; quotaApplierV3 otherwise: a write that no longer
+    // fits this member's backend is applied, and answered with the error.
+    if (refusedWhileCapped(req) && this.alarms.has('NOSPACE')) throw serverError('NoSpace');
+    const fits = quotaAvailable(req, this.backend.dbSize, this.cfg.quotaBackendBytes);
+    const result = this.applyToStore(req);
+    if (!fits) throw serverError('NoSpace');
+    return result;
+  }
+
+  private applyToStore(req: ClientRequest): ResponseBodies[ClientRequest['method']] {
     switch (req.method) {
+      case 'alarm':
+        return { header: this.header(), alarms: this.applyAlarm(req.body) };
       case 'put':
         return this.store.put(req.body);
       case 'deleteRange':
@@ -1063,7 +1189,9 @@ export class EtcdServer {
 
   private restoreStore(data: Uint8Array): void {
     const old = this.store;
-    this.store = MvccStore.restore(data, { clock: this.storeClock, backend: this.backend });
+    const { store, alarms } = unwrapSnapshot(data);
+    this.store = MvccStore.restore(store, { clock: this.storeClock, backend: this.backend });
+    this.alarms.load(alarms);
     // etcd's watchableStore.Restore: the watches go on from the revision each is owed
     this.timed(() => this.store.adoptWatchers(old));
   }
@@ -1075,7 +1203,8 @@ export class EtcdServer {
    */
   private maybeSnapshot(): void {
     if (this.applied - this.snapshotIndex < this.cfg.snapshotCount) return;
-    const snap = this.storage.createSnapshot(this.applied, this.confState, this.store.snapshot());
+    const data = wrapSnapshot(this.store.snapshot(), this.alarms.get());
+    const snap = this.storage.createSnapshot(this.applied, this.confState, data);
     const keep = Math.min(SNAPSHOT_CATCH_UP_ENTRIES, Math.floor(this.cfg.snapshotCount / 2));
     if (this.applied - keep > this.storage.firstIndex()) this.storage.compact(this.applied - keep);
     this.snapshotIndex = this.applied;
@@ -1158,6 +1287,11 @@ export class EtcdServer {
   }
 
   private expireRequests(): void {
+    if (this.noSpaceWaiters.some((w) => w.deadlineUs <= this.nowUs)) {
+      // The alarm never came through (a lost proposal): refuse now, and raise again next time.
+      this.raisingNoSpace = false;
+      this.refuseWaiting();
+    }
     for (const [fwdId, w] of this.forwarded) {
       if (w.deadlineUs <= this.nowUs) {
         this.forwarded.delete(fwdId);
@@ -1205,6 +1339,7 @@ export class EtcdServer {
     if (this.delayed[0] && this.delayed[0].atUs < wake) wake = this.delayed[0].atUs;
     if (this.authQueue[0] && this.authQueue[0].readyUs < wake) wake = this.authQueue[0].readyUs;
     for (const w of this.forwarded.values()) if (w.deadlineUs < wake) wake = w.deadlineUs;
+    for (const w of this.noSpaceWaiters) if (w.deadlineUs < wake) wake = w.deadlineUs;
     for (const lw of this.leaderWaits) if (lw.waiter.deadlineUs < wake) wake = lw.waiter.deadlineUs;
     const backendDue = this.backend.nextDeadlineUs();
     if (backendDue !== undefined && backendDue < wake) wake = backendDue;
@@ -1236,11 +1371,13 @@ export class EtcdServer {
     return {
       header: this.header(),
       version: VERSION,
-      dbSize: 0,
+      dbSize: this.backend.dbSize,
       leader: s.lead,
       raftIndex: this.storage.lastIndex(),
       raftTerm: s.term,
       raftAppliedIndex: this.applied,
+      ...(this.alarms.has('NONE') ? { errors: this.alarms.get().map(alarmText) } : {}),
+      dbSizeInUse: this.backend.dbSizeInUse,
       isLearner: this.confState.learners.includes(this.id),
     };
   }
@@ -1254,7 +1391,12 @@ export class EtcdServer {
       snapshotIndex: this.snapshotIndex,
       ...(status.progress ? { progress: status.progress } : {}),
     });
-    return opts.metrics ? { ...view, metrics: this.metricsView() } : view;
+    const alarms = this.alarms.get().map(alarmText);
+    const withBackend = {
+      ...view,
+      backend: inspectBackend(this.backend, this.cfg.quotaBackendBytes, alarms),
+    };
+    return opts.metrics ? { ...withBackend, metrics: this.metricsView() } : withBackend;
   }
 
   /** etcd's /metrics for this member, and the scrapes it kept for the alert rules. */
@@ -1270,6 +1412,9 @@ export class EtcdServer {
       applied: this.applied,
       proposalsPending: pending,
       store: this.store,
+      dbSize: this.backend.dbSize,
+      dbSizeInUse: this.backend.dbSizeInUse,
+      quotaBackendBytes: this.cfg.quotaBackendBytes,
     });
   }
 
@@ -1292,6 +1437,16 @@ export class EtcdServer {
 
   appliedIndex(): number {
     return this.applied;
+  }
+
+  /** The backend file's size in bytes (etcd_mvcc_db_total_size_in_bytes), as of its last commit. */
+  dbSize(): number {
+    return this.backend.dbSize;
+  }
+
+  /** The backend's bytes in use (etcd_mvcc_db_total_size_in_use_in_bytes): dbSize less free pages. */
+  dbSizeInUse(): number {
+    return this.backend.dbSizeInUse;
   }
 
   currentTerm(): number {

@@ -55,6 +55,11 @@ const ENUMS: Record<string, { proto: string; names: readonly string[] }> = {
     proto: 'etcdserverpb.Compare_CompareTarget',
     names: ['VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE'],
   },
+  action: {
+    proto: 'etcdserverpb.AlarmRequest_AlarmAction',
+    names: ['GET', 'ACTIVATE', 'DEACTIVATE'],
+  },
+  alarm: { proto: 'etcdserverpb.AlarmType', names: ['NONE', 'NOSPACE', 'CORRUPT'] },
 };
 const BYTES = new Set(['key', 'range_end', 'value']);
 const INT64 = new Set([
@@ -70,6 +75,7 @@ const INT64 = new Set([
   'mod_revision',
   'ID',
   'TTL',
+  'memberID',
 ]);
 const BOOL = new Set([
   'serializable',
@@ -174,6 +180,8 @@ const ROUTES: Record<string, ClientRequest['method']> = {
   '/v3/lease/leases': 'leaseLeases',
   '/v3/kv/lease/leases': 'leaseLeases',
   '/v3/maintenance/status': 'status',
+  '/v3/maintenance/alarm': 'alarm',
+  '/v3/maintenance/defragment': 'defragment',
   '/v3/cluster/member/list': 'memberList',
 };
 
@@ -215,5 +223,11 @@ export function gatewayResponse(r: ClientResponse): { status: number; body: unkn
     const { message, code } = r.error;
     return { status: httpStatusFromCode(code), body: { error: message, message, code } };
   }
-  return { status: 200, body: encodeObject(r.body as unknown as Record<string, unknown>) };
+  const body = r.body as unknown as Record<string, unknown>;
+  // etcd's Alarm and Defragment answer with no header: {"alarms":[...]} and {}.
+  if (r.method === 'alarm' || r.method === 'defragment') {
+    const { header: _header, ...rest } = body;
+    return { status: 200, body: encodeObject(rest) };
+  }
+  return { status: 200, body: encodeObject(body) };
 }

@@ -2,6 +2,7 @@
 // key-value state at applied, its leases. Read without side effects: looking never changes the
 // run (the store is read through peek(), which reports nothing to the backend).
 import type { MvccStore } from '../mvcc';
+import type { Backend, PageUse } from '../mvcc/backend';
 import { decodeConfChange, type Entry, type MemoryStorage } from '../raft';
 import type { MetricsView } from './metrics';
 import type { ClientRequest } from './requests';
@@ -28,13 +29,87 @@ export interface NodeInspection {
   leases: { ID: number; TTL: number; grantedTTL: number }[];
   /** On the leader: what it knows of each follower's log (Raft's progress tracker). */
   progress?: { id: number; match: number; next: number; state: string; inflight: number }[];
-  /** etcd's metrics and the scrapes the member kept, when asked for (InspectOptions.metrics). */
   metrics?: MetricsView;
+  backend?: BackendView;
 }
 
 export interface InspectOptions {
   /** Also read the member's metrics (src/server/metrics.ts). */
   metrics?: boolean;
+}
+
+/** The backend's file, its quota and its freelist, and a page map to draw (source article 002). */
+export interface BackendView {
+  dbSize: number;
+  dbSizeInUse: number;
+  quotaBytes: number;
+  freelistType: string;
+  pages: number;
+  freePages: number;
+  pendingPages: number;
+  freeRuns: number;
+  /** Allocations asked of the freelist, served from it, and the simulated ns they took. */
+  allocations: number;
+  hits: number;
+  allocateNs: number;
+  /** Active alarms, as `alarm list` prints them. */
+  alarms: string[];
+  /**
+   * The page map, one character per cell of `pagesPerCell` pages: m meta, r root or branch,
+   * l leaf, f the freelist's own page, . free, p pending (freed, reusable after the next commit),
+   * : partly free.
+   */
+  cells: string;
+  pagesPerCell: number;
+}
+
+const MAX_CELLS = 1024;
+const USE_CHAR: Record<PageUse, string> = {
+  meta: 'm',
+  root: 'r',
+  branch: 'r',
+  leaf: 'l',
+  freelist: 'f',
+  free: '.',
+  pending: 'p',
+};
+
+/** The backend's state for the inspector (read only: nothing placed on the backend). */
+export function inspectBackend(
+  backend: Backend,
+  quotaBytes: number,
+  alarms: string[],
+): BackendView {
+  const pages = backend.pages;
+  const map = pages.pageMap();
+  const per = Math.max(1, Math.ceil(map.length / MAX_CELLS));
+  let cells = '';
+  for (let i = 0; i < map.length; i += per) {
+    const group = map.slice(i, i + per);
+    const free = group.filter((u) => u === 'free').length;
+    // A cell of several pages: free, partly free, else pending if any is, else what most hold.
+    if (free > 0) cells += free === group.length ? '.' : ':';
+    else if (group.includes('pending')) cells += 'p';
+    else cells += USE_CHAR[group.includes('leaf') ? 'leaf' : group[0]!];
+  }
+  const s = pages.stats;
+  const f = pages.freelistStats;
+  return {
+    dbSize: pages.dbSize,
+    dbSizeInUse: pages.dbSizeInUse,
+    quotaBytes,
+    freelistType: pages.freelistType,
+    pages: s.pages,
+    freePages: s.freePages,
+    pendingPages: s.pendingPages,
+    freeRuns: s.freeRuns,
+    allocations: f.allocations,
+    hits: f.hits,
+    allocateNs: Math.round(f.allocateNs),
+    alarms,
+    cells,
+    pagesPerCell: per,
+  };
 }
 
 const text = new TextDecoder();

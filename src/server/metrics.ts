@@ -14,7 +14,6 @@
 import type { MvccStore } from '../mvcc';
 import type { TxnRequest } from '../mvcc/types';
 import {
-  DEFAULT_QUOTA_BACKEND_BYTES,
   DISK_DURATION_BUCKETS,
   ETCD,
   PEER_RTT_BUCKETS,
@@ -42,16 +41,11 @@ export interface GaugeInputs {
   applied: number;
   proposalsPending: number;
   store: MvccStore;
-}
-
-/**
- * The backend's size. Until the backend models its pages, the size of the store's snapshot (what
- * a defragmented bolt file would hold) stands in for both figures. Keep every use behind this
- * function so a page model can replace it in one place.
- */
-export function backendSize(store: MvccStore): { totalBytes: number; inUseBytes: number } {
-  const bytes = store.snapshot().length;
-  return { totalBytes: bytes, inUseBytes: bytes };
+  /** The backend file's size and the bytes in use in it (its page model, src/mvcc/backend). */
+  dbSize: number;
+  dbSizeInUse: number;
+  /** --quota-backend-bytes in force. */
+  quotaBackendBytes: number;
 }
 
 const counterNames = [
@@ -194,7 +188,6 @@ export class ServerMetrics {
   }
 
   view(g: GaugeInputs): MetricsView {
-    const size = backendSize(g.store);
     // Single-valued families by their key in ETCD: the gauges read now, then the counters.
     const values: Partial<Record<keyof typeof ETCD, number>> = {
       hasLeader: g.lead === 0 ? 0 : 1,
@@ -203,9 +196,9 @@ export class ServerMetrics {
       proposalsCommitted: g.commit,
       proposalsApplied: g.applied,
       proposalsPending: g.proposalsPending,
-      quotaBackendBytes: DEFAULT_QUOTA_BACKEND_BYTES,
-      dbTotalSize: size.totalBytes,
-      dbInUseSize: size.inUseBytes,
+      quotaBackendBytes: g.quotaBackendBytes,
+      dbTotalSize: g.dbSize,
+      dbInUseSize: g.dbSizeInUse,
       currentRevision: g.store.revision,
       compactRevision: g.store.compactRevision,
       ...this.counters,

@@ -1,6 +1,6 @@
 // Everything needed to start one member, as plain data: what a host (in-process or in a worker)
 // needs to build an EtcdServer. Serializable, so it crosses a postMessage unchanged.
-import type { LockMode } from '../mvcc/backend';
+import type { FreelistType, LockMode } from '../mvcc/backend';
 import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
 import type { UnsafeSetting } from '../scenario/schema';
@@ -10,6 +10,8 @@ export interface BackendSpec {
   lockMode: LockMode;
   batchIntervalMs: number;
   batchLimit: number;
+  /** bbolt's freelist: etcd 3.4's array, or the segregated hashmap (source article 002). */
+  freelistType: FreelistType;
   /**
    * The fixed cost of one backend commit (bbolt's tx.Commit fdatasyncs twice: the dirty pages,
    * then the meta page), from the member's disk; absent: the backend cost model's default.
@@ -27,6 +29,8 @@ export interface NodeSpec {
   readPath: ReadPath;
   requestTimeoutUs: number;
   backend: BackendSpec;
+  /** etcd's --quota-backend-bytes: past it the member raises NOSPACE (quota.ts). */
+  quotaBackendBytes: number;
   auth: AuthSettings;
   snapshotCount: number;
   /** Deliberately unsafe behaviours (scenario settings.unsafe); empty in a safe cluster. */

@@ -26,6 +26,7 @@ import type {
   WatchResponse,
 } from '../mvcc/types';
 import type { NodeSpec } from './node-spec';
+import type { AlarmRequest, AlarmResponse } from './quota';
 
 /** The header a server puts on every top-level response (the store's has only the revision). */
 export interface ServerResponseHeader extends ResponseHeader {
@@ -78,8 +79,11 @@ export interface StatusResponse {
   raftIndex: number;
   raftTerm: number;
   raftAppliedIndex: number;
-  isLearner: boolean;
+  /** The active alarms, as etcd's AlarmMember.String() prints them. */
   errors?: string[];
+  /** The backend's bytes in use (dbSize less its free pages). */
+  dbSizeInUse: number;
+  isLearner: boolean;
 }
 
 /**
@@ -98,6 +102,7 @@ export type ConfigureRequest = Partial<
     | 'requestTimeoutUs'
     | 'backend'
     | 'auth'
+    | 'quotaBackendBytes'
   >
 >;
 
@@ -138,6 +143,10 @@ export type ClientRequest =
   /** A stream: answered many times (WatchStreamResponse), until a response says canceled. */
   | { method: 'watch'; body: WatchRequest }
   | { method: 'watchCancel'; body: WatchCancelRequest }
+  /** Maintenance: list, raise or disarm alarms (GET is local; the others go through Raft). */
+  | { method: 'alarm'; body: AlarmRequest }
+  /** Maintenance: defragment this member's backend (etcdctl defrag --endpoints). */
+  | { method: 'defragment'; body: Record<string, never> }
   /** Operator-only (not on the gateway): graceful stop; a leader hands leadership over first. */
   | { method: 'stop'; body: Record<string, never> }
   /** Operator-only: campaign now, as if the election timer fired (etcd's raft Campaign). */
@@ -167,6 +176,9 @@ export interface ResponseBodies {
   status: StatusResponse;
   watch: WatchStreamResponse;
   watchCancel: WatchStreamResponse;
+  /** etcd's AlarmResponse has no header filled in; raftlab's responses always carry one. */
+  alarm: AlarmResponse & { header: ResponseHeader };
+  defragment: { header: ResponseHeader };
   stop: { header: ResponseHeader; transferredTo: number };
   campaign: { header: ResponseHeader };
   configure: { header: ResponseHeader };

@@ -450,8 +450,8 @@ export const ACTIONS: Record<string, ActionDef> = {
     same('readPath'),
   ),
   'set-backend': settingsAction(
-    'change the backend’s lock mode, batch interval (ms) and batch limit',
-    same('lockMode', 'batchIntervalMs', 'batchLimit'),
+    'change the backend’s lock mode, batch interval (ms), batch limit, space quota (bytes) and freelist design',
+    same('lockMode', 'batchIntervalMs', 'batchLimit', 'quotaBackendBytes', 'freelistType'),
   ),
   'set-auth': settingsAction(
     'change the auth mode and the bcrypt cost',

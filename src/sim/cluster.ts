@@ -42,7 +42,9 @@ export function nodeSettings(settings: ClusterSettings): Required<ConfigureReque
       // plus the mean jitter). A slow-disk fault does not reach it (the fault lives in the
       // conductor's disk model; the backend's costs are the node's own).
       commitBaseUs: Math.round(2 * (settings.fsyncMs + settings.fsyncJitterMs / 2) * MS),
+      freelistType: settings.freelistType,
     },
+    quotaBackendBytes: settings.quotaBackendBytes,
   };
 }
 

@@ -18,6 +18,8 @@ import {
 import { METRICS_STORY } from './metrics-story';
 import type { Story } from './types';
 import { backupStory } from './backup-story';
+import { freelistStory } from './freelist-story';
+import { quotaStory } from './quota-story';
 
 export * from './types';
 
@@ -907,6 +909,8 @@ export const STORIES: readonly Story[] = [
   },
   backupStory,
   METRICS_STORY,
+  quotaStory,
+  freelistStory,
 ];
 
 export function storyById(id: string): Story | undefined {

@@ -16,6 +16,8 @@ const COST: CostModel = {
   perKeyCommittedNs: 0,
   bufferCopyBaseNs: 5_000,
   bufferCopyPerKeyNs: 0,
+  defragBaseNs: 1_000_000,
+  defragPerByteNs: 0,
 };
 
 function setup(lockMode: LockMode, options: BackendOptions = {}) {

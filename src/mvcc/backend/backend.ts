@@ -45,12 +45,15 @@ import {
   bufferCopyCostUs,
   checkWork,
   commitCostUs,
+  defragCostUs,
   mergeCostModel,
   readCostUs,
   writeCostUs,
 } from './cost';
 import { EventQueue } from './events';
+import { FREELIST_TYPES } from './freelist';
 import { TimedLock } from './lock';
+import { PageFile } from './pages';
 import type {
   BackendEvent,
   BackendOptions,
@@ -82,8 +85,12 @@ function applyPatch(base: BackendSettings, patch: BackendSettingsPatch): Backend
     lockMode: patch.lockMode ?? base.lockMode,
     batchIntervalMs: patch.batchIntervalMs ?? base.batchIntervalMs,
     batchLimit: patch.batchLimit ?? base.batchLimit,
+    freelistType: patch.freelistType ?? base.freelistType,
     cost: mergeCostModel(base.cost, patch.cost),
   };
+  if (!FREELIST_TYPES.includes(next.freelistType)) {
+    throw new RangeError(`backend: unknown freelist type ${String(next.freelistType)}`);
+  }
   if (!LOCK_MODES.has(next.lockMode)) {
     throw new RangeError(`backend: unknown lock mode ${String(next.lockMode)}`);
   }
@@ -113,6 +120,12 @@ export class Backend {
   private pending = 0;
   private readBufferKeys = 0;
   private commits = 0;
+  private defrags = 0;
+  /**
+   * The file in pages (./pages.ts): the store reports each revision it writes or removes, every
+   * commit writes them out, and dbSize / dbSizeInUse say how big the file is.
+   */
+  readonly pages: PageFile;
 
   constructor(options: BackendOptions = {}) {
     this.current = applyPatch(
@@ -120,10 +133,12 @@ export class Backend {
         lockMode: 'concurrent',
         batchIntervalMs: DEFAULT_BATCH_INTERVAL_MS,
         batchLimit: DEFAULT_BATCH_LIMIT,
+        freelistType: 'array',
         cost: DEFAULT_COST_MODEL,
       },
       options,
     );
+    this.pages = new PageFile(this.current.freelistType);
     this.nowUs = checkTimeUs('startUs', options.startUs ?? 0);
     this.timerResetUs = this.nowUs;
     this.onEvent = options.onEvent;
@@ -136,6 +151,17 @@ export class Backend {
   /** Changes settings from now on; transactions already placed keep their schedule. */
   configure(patch: BackendSettingsPatch): void {
     this.current = applyPatch(this.current, patch);
+    this.pages.setFreelistType(this.current.freelistType);
+  }
+
+  /** etcd's backend Size(): the file's bytes up to its high-water mark, as of the last commit. */
+  get dbSize(): number {
+    return this.pages.dbSize;
+  }
+
+  /** etcd's backend SizeInUse(): dbSize less the pages on the freelist. */
+  get dbSizeInUse(): number {
+    return this.pages.dbSizeInUse;
   }
 
   get stats(): BackendStats {
@@ -144,6 +170,7 @@ export class Backend {
       commits: this.commits,
       pendingOps: this.pending,
       readBufferKeys: this.readBufferKeys,
+      defrags: this.defrags,
     };
   }
 
@@ -215,6 +242,34 @@ export class Backend {
   }
 
   /**
+   * etcd's Defrag: commits what is pending, then holds batchTx and readTx exclusively while it
+   * copies every key into a new, compact file (pages.ts); reads and writes wait for it.
+   */
+  defrag(atUs: number): TxnTiming {
+    this.enter(atUs);
+    const t = this.nowUs;
+    if (this.pending > 0) this.placeCommit(t);
+    const id = this.nextTxnId++;
+    const durationUs = defragCostUs(this.current.cost, this.pages.defrag());
+    const grantUs = Math.max(this.batchTx.exclusiveGrantUs(t), this.readTx.exclusiveGrantUs(t));
+    const releaseUs = grantUs + durationUs;
+    this.batchTx.holdExclusive(releaseUs);
+    this.readTx.holdExclusive(releaseUs);
+    for (const lock of ['batchTx', 'readTx'] as const) {
+      this.queueHold(id, 'defrag', lock, 'exclusive', t, grantUs, releaseUs);
+    }
+    this.defrags++;
+    this.events.flush(this.nowUs, this.onEvent);
+    return {
+      txnId: id,
+      kind: 'defrag',
+      requestedUs: t,
+      grantedUs: grantUs,
+      completedUs: releaseUs,
+    };
+  }
+
+  /**
    * Moves simulated time to nowUs: places the batch-interval commits due by then and emits the
    * events up to then. Returns the commits placed.
    */
@@ -278,7 +333,9 @@ export class Backend {
 
   private placeCommit(atUs: number): TxnTiming {
     const id = this.nextTxnId++;
-    const durationUs = commitCostUs(this.current.cost, this.pending);
+    // bbolt's commit allocates pages for what changed (pages.ts); the freelist's work is part
+    // of its duration.
+    const durationUs = commitCostUs(this.current.cost, this.pending, this.pages.commit());
     const batchGrantUs = this.batchTx.exclusiveGrantUs(atUs);
     const grantUs = Math.max(batchGrantUs, this.readTx.exclusiveGrantUs(atUs));
     const releaseUs = grantUs + durationUs;

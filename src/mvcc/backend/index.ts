@@ -6,9 +6,28 @@ export {
   DEFAULT_COST_MODEL,
   bufferCopyCostUs,
   commitCostUs,
+  defragCostUs,
   readCostUs,
   writeCostUs,
 } from './cost';
+export {
+  ArrayFreelist,
+  FREELIST_COST,
+  FREELIST_TYPES,
+  MapFreelist,
+  newFreelist,
+  type FreeRun,
+  type FreelistStats,
+  type FreelistType,
+} from './freelist';
+export {
+  PAGE_SIZE,
+  PageFile,
+  recordBytes,
+  type PageRecord,
+  type PageStats,
+  type PageUse,
+} from './pages';
 export { percentile, runReadWriteMix, seededRandom } from './experiment';
 export type { ReadWriteMixOptions, ReadWriteMixResult } from './experiment';
 export type {

@@ -21,6 +21,8 @@ const COST: CostModel = {
   perKeyCommittedNs: 0,
   bufferCopyBaseNs: 3_000,
   bufferCopyPerKeyNs: 0,
+  defragBaseNs: 1_000_000,
+  defragPerByteNs: 0,
 };
 
 const MODES = ['coarse', 'rwlock', 'concurrent'] as const;

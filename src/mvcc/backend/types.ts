@@ -1,5 +1,6 @@
 // Public types of the backend model. Times are simulated microseconds (integers) unless a name
 // says otherwise; nothing here reads a clock.
+import type { FreelistType } from './freelist';
 
 /**
  * Which of etcd's backend designs to model (source article 004):
@@ -11,8 +12,11 @@
  */
 export type LockMode = 'coarse' | 'rwlock' | 'concurrent';
 
-/** What a transaction is: a store read, a store write (applied into batchTx), or a commit. */
-export type TxnKind = 'read' | 'write' | 'commit';
+/**
+ * What a transaction is: a store read, a store write (applied into batchTx), a commit, or a
+ * defragmentation (etcd's Defrag holds both locks while it copies the whole file).
+ */
+export type TxnKind = 'read' | 'write' | 'commit' | 'defrag';
 
 /**
  * The locks, named after the etcd fields they stand for. 'concurrentReadTx' is not a lock at
@@ -92,6 +96,10 @@ export interface CostModel {
   readonly bufferCopyBaseNs: number;
   /** Per key in the read buffer being copied ('concurrent' mode only). */
   readonly bufferCopyPerKeyNs: number;
+  /** Fixed cost of a defragmentation: a new file, its commits and fsyncs, the rename. */
+  readonly defragBaseNs: number;
+  /** Per byte a defragmentation copies into the new file. */
+  readonly defragPerByteNs: number;
 }
 
 /** Everything that can be changed while running (the UI switches modes mid-run). */
@@ -101,6 +109,8 @@ export interface BackendSettings {
   readonly batchIntervalMs: number;
   /** etcd's --backend-batch-limit; default 10,000 pending operations. */
   readonly batchLimit: number;
+  /** bbolt's freelist design (./freelist.ts); etcd 3.4's default is 'array'. */
+  readonly freelistType: FreelistType;
   readonly cost: CostModel;
 }
 
@@ -108,6 +118,7 @@ export interface BackendSettingsPatch {
   readonly lockMode?: LockMode;
   readonly batchIntervalMs?: number;
   readonly batchLimit?: number;
+  readonly freelistType?: FreelistType;
   readonly cost?: Partial<CostModel>;
 }
 
@@ -127,4 +138,6 @@ export interface BackendStats {
   readonly pendingOps: number;
   /** Keys in the read buffer a concurrent read copies. */
   readonly readBufferKeys: number;
+  /** Defragmentations placed so far. */
+  readonly defrags: number;
 }

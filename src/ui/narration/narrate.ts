@@ -10,6 +10,7 @@ import type { TraceRecord } from '../../sim/conductor';
 import type { NarrationContext } from './context';
 import { messagePurpose } from './messages';
 import { describeNodeSettings, describeSettings } from './settings';
+import { humanizeBytes } from '../../etcdctl/format';
 import { count, duration, nodeList, nodeName, num, plainText, rpcName, str } from './words';
 
 type Narrator = (r: TraceRecord, ctx: NarrationContext) => string;
@@ -462,6 +463,7 @@ const TXN_WORDS: ReadonlyMap<string, string> = new Map([
   ['read', 'read'],
   ['write', 'write'],
   ['commit', 'batch commit'],
+  ['defrag', 'defragmentation'],
 ]);
 
 function narrateLock(r: TraceRecord): string {
@@ -572,6 +574,32 @@ function narrateNodeAdded(r: TraceRecord): string {
 
 function narrateRemoved(r: TraceRecord): string {
   return `${nodeName(r.node)} has applied its own removal from the cluster and stops serving`;
+}
+
+// ---- the space quota ----
+
+function narrateAlarmRaise(r: TraceRecord): string {
+  const size = num(r.dbSize);
+  const at = size === undefined ? '' : ` at ${humanizeBytes(size)}`;
+  return `${nodeName(r.node)}'s backend is out of its space quota${at}: it refuses the write with "database space exceeded" and proposes a NOSPACE alarm through Raft`;
+}
+
+function narrateAlarm(r: TraceRecord): string {
+  const n = nodeName(r.node);
+  if (r.action === 'ACTIVATE')
+    return `${n} applied a NOSPACE alarm for ${nodeName(r.memberID)}: from here it refuses puts, txns with puts and lease grants; reads, deletes and compaction go on`;
+  const alarms = num(r.disarmed) === 1 ? 'an alarm' : `${num(r.disarmed) ?? 'its'} alarms`;
+  return `${n} applied the disarming of ${alarms}: writes are accepted again while they fit`;
+}
+
+function narrateDefrag(r: TraceRecord): string {
+  const before = num(r.dbSize);
+  const after = num(r.after);
+  const sizes =
+    before === undefined || after === undefined
+      ? ''
+      : `: ${humanizeBytes(before)} down to ${humanizeBytes(after)}`;
+  return `${nodeName(r.node)} defragments its backend, copying every key into a compact new file${sizes}; reads and writes wait for it`;
 }
 
 // ---- leases ----
@@ -768,6 +796,9 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['auth', narrateAuth],
   ['step-refused', narrateStepRefused],
   ['configured', narrateConfigured],
+  ['alarm-raise', narrateAlarmRaise],
+  ['alarm', narrateAlarm],
+  ['defrag', narrateDefrag],
 ]);
 
 /** Every record kind narrate has a sentence for (others get a generic one). */

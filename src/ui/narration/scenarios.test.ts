@@ -223,6 +223,29 @@ async function leaseAndCorruptDiskRun(f: Follower): Promise<void> {
   await c.conductor.runUntil(c.conductor.now + 500_000);
 }
 
+/** The space quota: filled past it (NOSPACE raised and applied), defragmented and disarmed. */
+async function quotaRun(f: Follower): Promise<void> {
+  const settings = { ...DEFAULT_SETTINGS, quotaBackendBytes: 128 * 1024 };
+  const host = new InProcessHost(nodeSpecs(settings, 43));
+  const c = await startCluster({ settings, seed: 43, host, onTrace: f.onTrace });
+  const leader = await c.leaderOf();
+  for (let i = 0; i < 60; i++) {
+    const r = await c.call(leader, {
+      method: 'put',
+      body: { key: bytes(`k${i % 3}`), value: new Uint8Array(6000) },
+    });
+    if (!r.ok) break;
+  }
+  await c.conductor.runUntil(c.conductor.now + 300_000);
+  await c.call(leader, { method: 'defragment', body: {} });
+  await c.call(leader, {
+    method: 'alarm',
+    body: { action: 'DEACTIVATE', memberID: 0, alarm: 'NONE' },
+  });
+  await c.conductor.runUntil(c.conductor.now + 300_000);
+  expect(f.kinds.has('alarm-raise') && f.kinds.has('alarm') && f.kinds.has('defrag')).toBe(true);
+}
+
 /** An unsafe setting the invariants catch: the run narrates the broken property. */
 async function unsafeRun(f: Follower): Promise<void> {
   const scenario = planScenario(3, { minutes: 1, unsafe: 'no-vote-persist' });
@@ -242,6 +265,7 @@ beforeAll(async () => {
   await readPathRun(noPreVote, { preVote: false, readPath: 'serializable' });
   await leaseAndCorruptDiskRun(follower);
   await settingsRun(follower);
+  await quotaRun(follower);
   await unsafeRun(noPreVote);
   // a backup saved, the cluster lost and restored from it (snapshot-saved, cluster-restored)
   await runScenario(backupScenario(), { untilUs: BACKUP_END_US, onTrace: follower.onTrace });

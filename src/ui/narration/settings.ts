@@ -3,6 +3,7 @@
 // category each field tells a story of. The playground's settings panel says what is in effect
 // with the same words.
 import type { EventCategory } from './categorize';
+import { humanizeBytes } from '../../etcdctl/format';
 import { duration, num, plainText, str } from './words';
 
 const onOff = (v: unknown) => (v === true ? 'on' : v === false ? 'off' : undefined);
@@ -10,6 +11,7 @@ const ms = (v: unknown) => (num(v) === undefined ? undefined : `${num(v)} ms`);
 const word = (v: unknown) => (str(v) === undefined ? undefined : plainText(str(v)!, 40));
 const plain = (v: unknown) => (num(v) === undefined ? undefined : String(num(v)));
 const us = (v: unknown) => (num(v) === undefined ? undefined : duration(num(v)!));
+const bytes = (v: unknown) => (num(v) === undefined ? undefined : humanizeBytes(num(v)!));
 const ticks = (v: unknown) => (num(v) === undefined ? undefined : `${num(v)} ticks`);
 
 type Field = [label: string, value: (v: unknown) => string | undefined, category: EventCategory];
@@ -24,6 +26,8 @@ const SETTING_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
   ['lockMode', ['lock mode', word, 'storage']],
   ['batchIntervalMs', ['batch interval', ms, 'storage']],
   ['batchLimit', ['batch limit', plain, 'storage']],
+  ['quotaBackendBytes', ['space quota', bytes, 'storage']],
+  ['freelistType', ['freelist', word, 'storage']],
   ['fsyncMs', ['fsync latency', ms, 'storage']],
   ['fsyncJitterMs', ['fsync jitter', ms, 'storage']],
   ['networkLatencyMs', ['network latency', ms, 'fault']],
@@ -41,14 +45,20 @@ const NODE_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
   ['checkQuorum', ['CheckQuorum', onOff, 'election']],
   ['readPath', ['read path', word, 'read']],
   ['requestTimeoutUs', ['request timeout', us, 'client']],
+  ['quotaBackendBytes', ['space quota', bytes, 'storage']],
   [
     'backend',
     [
       'backend',
       (v) => {
-        const b = v as { lockMode?: unknown; batchIntervalMs?: unknown; batchLimit?: unknown };
+        const b = v as {
+          lockMode?: unknown;
+          batchIntervalMs?: unknown;
+          batchLimit?: unknown;
+          freelistType?: unknown;
+        };
         if (typeof v !== 'object' || v === null) return undefined;
-        return `${word(b.lockMode) ?? '?'} locks, a batch every ${ms(b.batchIntervalMs) ?? '?'} or ${plain(b.batchLimit) ?? '?'} writes`;
+        return `${word(b.lockMode) ?? '?'} locks, a batch every ${ms(b.batchIntervalMs) ?? '?'} or ${plain(b.batchLimit) ?? '?'} writes, ${word(b.freelistType) ?? '?'} freelist`;
       },
       'storage',
     ],

@@ -1,6 +1,7 @@
 import { InProcessHost } from '../../host/inproc-host';
 import { WorkerHost } from '../../host/worker-host';
 import type { InspectOptions, NodeInspection } from '../../server/inspect';
+import { PageMap } from './PageMap';
 import type { Session } from '../../sim/session';
 import { useLiveRead } from './live-read';
 import { usePlayground } from './store';
@@ -122,6 +123,12 @@ export function NodeDetails({ id, down }: { id: number; down: boolean }) {
         </table>
       )}
       {d.kvCount > d.kvs.length && <p className="hint">and {d.kvCount - d.kvs.length} more keys</p>}
+      {d.backend && (
+        <>
+          <h3>Backend pages</h3>
+          <PageMap b={d.backend} />
+        </>
+      )}
       <h3>Leases</h3>
       {d.leases.length === 0 ? (
         <p className="hint">No leases.</p>

@@ -27,6 +27,7 @@ const LIVE_NUMBERS: [keyof ClusterSettings, string, string][] = [
   ['electionTimeoutMs', 'Election timeout', 'ms'],
   ['batchIntervalMs', 'Batch interval', 'ms'],
   ['batchLimit', 'Batch limit', 'ops'],
+  ['quotaBackendBytes', 'Space quota (--quota-backend-bytes)', 'bytes'],
   ['fsyncMs', 'fsync latency', 'ms'],
   ['networkLatencyMs', 'Network latency', 'ms'],
   ['networkJitterMs', 'Network jitter', 'ms'],
@@ -39,6 +40,7 @@ const LIVE_NUMBERS: [keyof ClusterSettings, string, string][] = [
 const CHOICES: [keyof ClusterSettings, string, readonly string[]][] = [
   ['readPath', 'Read path', ['read-index', 'lease', 'log', 'serializable']],
   ['lockMode', 'Backend lock mode', ['concurrent', 'rwlock', 'coarse']],
+  ['freelistType', 'bbolt freelist', ['array', 'map']],
   ['authMode', 'Auth', ['off', 'token', 'bcrypt']],
 ];
 

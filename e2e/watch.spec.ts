@@ -26,6 +26,8 @@ async function replayedConsole(browser: Browser, url: string, hash: string | nul
     await page.goto(url);
     await expect(page.getByTestId('trace-hash')).toHaveText(hash ?? '', { timeout: 20_000 });
     await page.getByRole('button', { name: 'Console', exact: true }).click();
+    // the panel's body loads when it first opens
+    await expect(page.getByTestId('console-output').locator('.console-line').first()).toBeVisible();
     return await consoleLines(page);
   } finally {
     await context.close();

@@ -7,7 +7,6 @@ import { useMemo, useRef, type ReactNode } from 'react';
 import publishedJson from '../../../bench/results/stories.json';
 import type { ReadPoint } from '../../stories/measure';
 import { chartsData, LeaderScan, type ChartBucket } from './charts-data';
-import { DisclosurePanel } from './Disclosure';
 import { usePlayground } from './store';
 import { downloadSvg } from './svg-export';
 
@@ -20,14 +19,6 @@ const Y0 = H - M.b;
 const Y1 = M.t;
 
 const READ_PATHS = (publishedJson as { reads: Record<string, ReadPoint[]> }).reads;
-
-export function ChartsPanel() {
-  return (
-    <DisclosurePanel name="charts" title="Charts">
-      <ChartsBody />
-    </DisclosurePanel>
-  );
-}
 
 type Scale = ScaleContinuousNumeric<number, number>;
 
@@ -131,7 +122,8 @@ function Chart(props: {
 const secs = (us: number) => `${+(us / 1e6).toFixed(1)}`;
 const mid = (b: ChartBucket) => (b.startUs + b.endUs) / 2;
 
-function ChartsBody() {
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function ChartsBody() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
   const tick = usePlayground((s) => s.tick);

@@ -7,19 +7,11 @@ import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
 import { interrupt, runLine } from './console';
 import { print, prompt } from './console-output';
 import { addUpload } from './snapshot-files';
-import { DisclosurePanel } from './Disclosure';
 import { NodeSelect } from './panels';
 import { usePlayground } from './store';
 
-export function ConsolePanel() {
-  return (
-    <DisclosurePanel name="console" title="Console">
-      <ConsoleBody />
-    </DisclosurePanel>
-  );
-}
-
-function ConsoleBody() {
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function ConsoleBody() {
   const session = usePlayground((s) => s.session);
   const lines = usePlayground((s) => s.consoleLines);
   const history = usePlayground((s) => s.consoleHistory);

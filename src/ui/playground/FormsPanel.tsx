@@ -3,23 +3,15 @@
 // (forms.ts builds it). Its answer prints below the form and in the Console, as typed ones do.
 import { useState } from 'react';
 import { runLine } from './console';
-import { DisclosurePanel } from './Disclosure';
 import { initialValues, OPERATION_FORMS, type FormField, type OperationForm } from './forms';
 import { NodeSelect } from './panels';
 import { usePlayground } from './store';
 
-export function FormsPanel() {
-  return (
-    <DisclosurePanel name="forms" title="Forms">
-      <FormsBody />
-    </DisclosurePanel>
-  );
-}
-
 /** How many of the console's lines since the last Run show under the form. */
 const SHOWN_LINES = 30;
 
-function FormsBody() {
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function FormsBody() {
   const session = usePlayground((s) => s.session);
   const lines = usePlayground((s) => s.consoleLines);
   usePlayground((s) => s.tick);

@@ -5,7 +5,6 @@ import { line, scaleLinear } from 'd3';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Operation } from '../../check/history';
 import { checkHistory, type CheckResult, type ModelSnapshot } from '../../check/linearizability';
-import { DisclosurePanel } from './Disclosure';
 import { formatUs } from './geometry';
 import {
   clientName,
@@ -50,14 +49,6 @@ type Check =
       restoredAtUs?: number;
     };
 
-export function HistoryPanel() {
-  return (
-    <DisclosurePanel name="history" title="History">
-      <HistoryBody />
-    </DisclosurePanel>
-  );
-}
-
 /** The width of an element, kept current. */
 function useWidth(fallback: number): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
@@ -74,7 +65,8 @@ function useWidth(fallback: number): [React.RefObject<HTMLDivElement | null>, nu
   return [ref, width];
 }
 
-function HistoryBody() {
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function HistoryBody() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
   const tick = usePlayground((s) => s.tick);

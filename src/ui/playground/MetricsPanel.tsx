@@ -9,7 +9,6 @@ import { formatExposition } from '../../metrics/exposition';
 import { TIMINGS, type TimingName } from '../../metrics/scrapes';
 import type { MetricsView } from '../../server/metrics';
 import type { Session } from '../../sim/session';
-import { DisclosurePanel } from './Disclosure';
 import { downloadBlob } from './download';
 import { formatUs } from './geometry';
 import { alertValue, metricRows, metricsFilename, sortAlerts } from './metrics-view';
@@ -22,16 +21,6 @@ import './metrics.css';
 
 /** How often the panel reads the members while the run moves. */
 const REFRESH_MS = 500;
-
-export function MetricsPanel() {
-  return (
-    <DisclosurePanel name="metrics" title="Metrics and alerts">
-      <div className="metrics-body" id="metrics-body">
-        <MetricsBody />
-      </div>
-    </DisclosurePanel>
-  );
-}
 
 interface Scraped {
   /** The simulated time the members were read at. */
@@ -56,6 +45,15 @@ function useClusterMetrics(session: Session | null, ids: number[]) {
     return { atUs, views };
   };
   return useLiveRead(session ? () => read(session) : undefined, ids.join(','), REFRESH_MS);
+}
+
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function MetricsSection() {
+  return (
+    <div className="metrics-body" id="metrics-body">
+      <MetricsBody />
+    </div>
+  );
 }
 
 function MetricsBody() {

@@ -1,20 +1,22 @@
 import { useEffect, useState } from 'react';
 import { ThemeSelect } from '../ThemeSelect';
-import { ChartsPanel } from './ChartsPanel';
 import { ClientBar } from './ClientBar';
 import { ClusterView } from './ClusterView';
 import { ComparePage, ReadPathsBar, isCompare } from './ComparePaths';
-import { ConsolePanel } from './Console';
 import { Controls } from './Controls';
 import { EventFeed } from './EventFeed';
-import { FormsPanel } from './FormsPanel';
-import { HistoryPanel } from './HistoryPanel';
 import { Inspector } from './Inspector';
+import {
+  ChartsPanel,
+  ConsolePanel,
+  FormsPanel,
+  HistoryPanel,
+  MetricsPanel,
+  StoragePanel,
+} from './lazy-panels';
 import { MessagePanel } from './MessagePanel';
-import { MetricsPanel } from './MetricsPanel';
 import { Presets } from './Presets';
 import { Settings } from './Settings';
-import { StoragePanel } from './StoragePanel';
 import { StoriesPanel, StoryCard } from './Stories';
 import { RunInfo, TraceHash } from './RunInfo';
 import { stepEvent } from './actions';

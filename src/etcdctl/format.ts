@@ -13,6 +13,7 @@ import type {
   RangeResponse,
   ResponseOp,
   TxnResponse,
+  Event,
 } from '../mvcc/types';
 import type {
   ClientResponse,
@@ -22,6 +23,7 @@ import type {
   MemberListResponse,
   ServerResponseHeader,
   StatusResponse,
+  WatchStreamResponse,
 } from '../server/requests';
 import type { EtcdctlCommand } from './parse';
 
@@ -419,6 +421,8 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
       if (cmd.output === 'table') return table(STATUS_HEADERS, [row]);
       return row.join(', ') + '\n';
     }
+    case 'watch':
+      return watchText(body as WatchStreamResponse, json);
     case 'move-leader': {
       if (json) return out({ header: headerJson(h) });
       const to = cmd.request.method === 'moveLeader' ? cmd.request.body.targetID : 0;
@@ -427,6 +431,53 @@ export function formatResponse(cmd: EtcdctlCommand, r: ClientResponse, node: num
     default:
       return json ? out(headerJson(h)) : 'OK\n';
   }
+}
+
+// ---- watch: one response of the stream at a time ----
+
+/** mvccpb.Event as encoding/json writes it: type is an enum number (PUT, 0, left out). */
+function eventJson(e: Event): Json {
+  return omitEmpty([
+    ['type', e.type === 'DELETE' ? 1 : 0],
+    ['kv', kvJson(e.kv)],
+    ['prev_kv', e.prev_kv ? kvJson(e.prev_kv) : undefined],
+  ]);
+}
+
+/** clientv3.WatchResponse's Err(), the words of etcdctl's "watch was canceled (...)". */
+function watchErr(w: WatchStreamResponse): string {
+  if (w.compact_revision) return 'etcdserver: mvcc: required revision has been compacted';
+  if (w.cancel_reason) return w.cancel_reason;
+  return 'etcdserver: mvcc: required revision is a future revision';
+}
+
+/**
+ * What etcdctl watch prints for one response: nothing for the created one (clientv3 keeps it);
+ * for events, each event's type, its prev_kv's key and value lines (--prev-kv) and its kv's; with
+ * -w json the clientv3.WatchResponse struct (Go field names: no json tags, nothing left out). A
+ * canceled response ends the command: "watch was canceled (<why>)" on stderr, the response, and
+ * "Error: watch is canceled by the server".
+ */
+function watchText(w: WatchStreamResponse, json: boolean): string {
+  if (w.created) return '';
+  let text = '';
+  if (w.canceled) text += `watch was canceled (${watchErr(w)})\n`;
+  if (json) {
+    text +=
+      JSON.stringify({
+        Header: headerJson(w.header),
+        Events: w.events.map(eventJson),
+        CompactRevision: w.compact_revision ?? 0,
+        Canceled: w.canceled ?? false,
+        Created: false,
+      }) + '\n';
+  } else {
+    for (const e of w.events) {
+      text += lines([e.type, ...(e.prev_kv ? kvLines(e.prev_kv) : []), ...kvLines(e.kv)]);
+    }
+  }
+  if (w.canceled) text += 'Error: watch is canceled by the server\n';
+  return text;
 }
 
 function grantJson(b: LeaseGrantResponse): Json {

@@ -309,8 +309,7 @@ describe('lease, compaction, member, endpoint, move-leader', () => {
     expect(error('')).toMatch(/no command given/);
   });
 
-  it('says watch is not supported yet', () => {
-    expect(error('watch foo')).toMatch(/^watch is not supported yet in raftlab's console/);
+  it('says what is not supported yet', () => {
     expect(error('endpoint health')).toMatch(/not supported yet/);
   });
 
@@ -355,5 +354,38 @@ describe('complete', () => {
     expect(complete('mo').line).toBe('move-leader ');
     expect(complete('zzz')).toEqual({ line: 'zzz', candidates: [] });
     expect(complete('cl')).toEqual({ line: 'clear ', candidates: ['clear'] });
+  });
+});
+
+describe('watch', () => {
+  it('sends a watch: key, range_end, --prefix, --prev-kv, --rev', () => {
+    const watch = (body: object) => ({ method: 'watch', body });
+    const cases: [string, object][] = [
+      ['watch foo', { key: b('foo') }],
+      ['watch a c --prev-kv', { key: b('a'), range_end: b('c'), prev_kv: true }],
+      [
+        'etcdctl watch fo --prefix --rev 4',
+        { key: b('fo'), range_end: b('fp'), start_revision: 4 },
+      ],
+      ["watch '' --prefix", { key: new Uint8Array([0]), range_end: new Uint8Array([0]) }],
+    ];
+    for (const [line, body] of cases) expect(req(line)).toEqual(watch(body));
+    expect(parse('watch foo -w json').output).toBe('json');
+  });
+
+  it('refuses what etcdctl refuses, in its words, and what the console cannot do', () => {
+    expect(error('watch')).toBe('bad number of arguments');
+    expect(error('watch a b --prefix')).toBe('`range_end` and `--prefix` are mutually exclusive');
+    expect(error('watch a --rev x')).toBe(
+      'invalid argument "x" for "--rev" flag: strconv.ParseInt: parsing "x": invalid syntax',
+    );
+    expect(error('watch a --bogus')).toBe('unknown flag: --bogus');
+    expect(error('watch a -w table')).toBe('table not supported as output format');
+    expect(error('watch -i')).toMatch(/interactive\) is not supported/);
+    expect(error('watch a -- echo hi')).toMatch(/runs no exec-command/);
+  });
+
+  it('completes its flags', () => {
+    expect(complete('watch foo --pr').candidates).toEqual(['--prefix', '--prev-kv']);
   });
 });

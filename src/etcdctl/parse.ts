@@ -526,6 +526,38 @@ function txnRequest(p: Parsed): { request: ClientRequest } {
   return { request: { method: 'txn', body } };
 }
 
+/**
+ * watch [options] <key> [range_end]: etcdctl's getWatchChan. etcdctl quietly ignores a third
+ * argument (it would be an exec-command after --); the console says so instead.
+ */
+function watchRequest(p: Parsed): { request: ClientRequest } {
+  if (bool(p, 'interactive'))
+    throw new EtcdctlError(
+      "watch -i (interactive) is not supported in raftlab's console: run one watch per line",
+    );
+  if (p.args.length < 1) throw new EtcdctlError('bad number of arguments');
+  if (p.args.length > 2)
+    throw new EtcdctlError(
+      "watch takes a key and an optional range_end; raftlab's console runs no exec-command",
+    );
+  const prefix = bool(p, 'prefix');
+  if (prefix && p.args.length === 2)
+    throw new EtcdctlError('`range_end` and `--prefix` are mutually exclusive');
+  let key = bytes(p.args[0]!);
+  let rangeEnd = p.args.length === 2 ? bytes(p.args[1]!) : undefined;
+  if (prefix) {
+    // clientv3.WithPrefix: an empty prefix watches every key
+    if (key.length === 0) [key, rangeEnd] = [new Uint8Array([0]), new Uint8Array([0])];
+    else rangeEnd = prefixEnd(key);
+  }
+  const body: ClientRequest & { method: 'watch' } = { method: 'watch', body: { key } };
+  if (rangeEnd) body.body.range_end = rangeEnd;
+  const rev = int(p, 'rev');
+  if (rev) body.body.start_revision = rev;
+  if (bool(p, 'prev-kv')) body.body.prev_kv = true;
+  return { request: body };
+}
+
 function needs(p: Parsed, n: number, message: string): void {
   if (p.args.length !== n) throw new EtcdctlError(message);
 }
@@ -565,6 +597,17 @@ export const COMMANDS: Record<string, Sub> = {
     summary: "txn '<compares>' '<success ops>' '<failure ops>': a transaction; lines split by ;",
     flags: { interactive: { kind: 'bool', short: 'i' } },
     build: txnRequest,
+  },
+  watch: {
+    summary:
+      'watch [options] <key> [range_end]: streams events on a key, range or --prefix (--prev-kv, --rev); Ctrl+C stops',
+    flags: {
+      prefix: { kind: 'bool' },
+      'prev-kv': { kind: 'bool' },
+      rev: { kind: 'int' },
+      interactive: { kind: 'bool', short: 'i' },
+    },
+    build: watchRequest,
   },
   compaction: {
     summary: 'compaction [options] <revision>: compacts the event history',
@@ -684,8 +727,6 @@ const GROUPS: Record<string, string[]> = {
 
 /** etcdctl commands the console knows of but cannot run, and why. */
 const UNSUPPORTED: Record<string, string> = {
-  watch:
-    "watch is not supported yet in raftlab's console: the server has no streaming watch over the client API",
   'endpoint health': "endpoint health is not supported yet in raftlab's console",
   'endpoint hashkv': "endpoint hashkv is not supported yet in raftlab's console",
 };
@@ -699,7 +740,8 @@ export const HELP_TEXT = [
   'Every command takes -w json (--write-out=json); member list and endpoint status take -w table.',
   'Lease and member IDs are hex, as etcdctl prints them.',
   "txn in one line: txn 'value(\"k\") = \"v\"' 'put k v2; get k' 'del k' (compares, success, failure).",
-  'watch is not supported yet (the server has no streaming watch over the client API).',
+  'watch streams events into the console as the node applies them; other commands can run meanwhile.',
+  'Ctrl+C in the command input (or the Stop watches button) stops every running watch.',
 ].join('\n');
 
 /** Strips a leading `etcdctl` (and `ETCDCTL_API=3`) so pasted command lines work as well. */

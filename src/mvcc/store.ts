@@ -13,7 +13,7 @@
 // check and removes a key a later ignore_value put needs; etcd panics there) is rolled back and
 // raised as "etcdserver: key not found", so an error never changes the store.
 import type { KeyRange } from './bytes';
-import { bytesToBinary, compareBytes, EMPTY_BYTES, inKeyRange, toKeyRange } from './bytes';
+import { bytesToBinary, compareBytes, EMPTY_BYTES, toKeyRange } from './bytes';
 import type { OpCostSink, OpWork, StoreOp } from './cost';
 import type { Backend, TxnTiming } from './backend';
 import { NO_COST_SINK, WorkMeter } from './cost';
@@ -26,13 +26,13 @@ import type { RevRecord } from './rev_store';
 import { RevStore, tombstoneRecord } from './rev_store';
 import { decodeSnapshot, encodeSnapshot } from './snapshot';
 import { TreeIndex } from './tree_index';
+import { WatchableStore } from './watchable_store';
 import type {
   Compare,
   CompactionRequest,
   CompactionResponse,
   DeleteRangeRequest,
   DeleteRangeResponse,
-  Event,
   HashKVResponse,
   KeyValue,
   LeaseGrantRequest,
@@ -84,20 +84,6 @@ interface WriteTx {
   /** Inverse operations, newest last; null when the caller cannot fail after writing. */
   readonly undo: (() => void)[] | null;
 }
-
-interface WatcherState {
-  readonly range: KeyRange;
-  /** The lowest revision still to deliver. */
-  minRev: number;
-  readonly prevKv: boolean;
-  readonly noPut: boolean;
-  readonly noDelete: boolean;
-  readonly onResponse: (resp: WatchResponse) => void;
-  active: boolean;
-}
-
-/** etcd's watchBatchMaxRevs: a catch-up response carries events of at most 1000 revisions. */
-const WATCH_BATCH_MAX_REVS = 1000;
 
 /** A del interval of checkIntervals (adt.StringAffineInterval): [begin, end), end null = ∞. */
 interface DelInterval {
@@ -299,10 +285,8 @@ export class MvccStore {
   private readonly minLeaseTTL: number;
   private readonly maxTxnOps: number;
   private readonly meter = new WorkMeter();
-  private readonly keyWatchers = new Map<string, Set<WatcherState>>();
-  private readonly rangeWatchers = new Set<WatcherState>();
-  private readonly deliveries: (() => void)[] = [];
-  private delivering = false;
+  /** Watchers and their delivery (watchable_store.ts). */
+  private readonly watchable: WatchableStore;
   /** The changes of the write that just ended, for watchers once the operation reports. */
   private ended: { changes: RevRecord[]; rev: number } | undefined;
 
@@ -322,6 +306,20 @@ export class MvccStore {
     }
     this.minLeaseTTL = opts.minLeaseTTL ?? 2;
     this.maxTxnOps = opts.maxTxnOps ?? 128;
+    this.watchable = new WatchableStore({
+      currentRev: () => this.currentRev,
+      compactRev: () => this.compactMainRev,
+      scan: (from, to, fn) => this.revs.scan(from, to, fn),
+      liveAt: (skey, rev) => this.liveAt(skey, rev),
+      reportSync: (keysScanned, bytesRead) => {
+        this.meter.reset();
+        this.meter.keysScanned = keysScanned;
+        this.meter.bytesRead = bytesRead;
+        this.report('watchSync', 'read');
+      },
+      kvOf: (r) => kvOf(r),
+      tombstoneKv,
+    });
   }
 
   /**
@@ -592,182 +590,34 @@ export class MvccStore {
   // ---------------------------------------------------------------- watch
 
   /**
-   * Watches key / range. Events from start_revision up to now are delivered before watch()
-   * returns (in responses of at most 1000 revisions, header = current revision); later events
-   * during the write that makes them (one response per write, header = its revision). A start
-   * revision below the compacted revision gets one canceled response with compact_revision.
+   * Watches key / range (watchable_store.ts). Events from start_revision up to now are delivered
+   * before watch() returns (in responses of at most 1000 revisions, header = current revision);
+   * later events during the write that makes them (one response per write, header = its
+   * revision). A start revision below the compacted revision gets one canceled response with
+   * compact_revision.
    */
   watch(req: WatchRequest, onResponse: (resp: WatchResponse) => void): Watcher {
-    const filters = req.filters ?? [];
-    const w: WatcherState = {
-      range: toKeyRange(req.key, req.range_end),
-      minRev: 0,
-      prevKv: req.prev_kv ?? false,
-      noPut: filters.includes('NOPUT'),
-      noDelete: filters.includes('NODELETE'),
-      onResponse,
-      active: true,
-    };
-    const cancel = (): void => {
-      if (!w.active) return;
-      w.active = false;
-      this.removeWatcher(w);
-    };
-    const startRev = req.start_revision ?? 0;
-    // etcd: synced iff startRev is 0 or in the future; anything else (negative too) is synced
-    // from history first, and canceled if below the compacted revision
-    if (startRev !== 0 && startRev <= this.currentRev) {
-      if (startRev < this.compactMainRev) {
-        w.active = false;
-        const compactRev = this.compactMainRev;
-        this.deliver(() =>
-          onResponse({
-            header: { revision: 0 },
-            canceled: true,
-            compact_revision: compactRev,
-            events: [],
-          }),
-        );
-        this.drain();
-        return { cancel };
-      }
-      this.addWatcher(w);
-      this.syncWatcher(w, startRev);
-    } else {
-      w.minRev = startRev === 0 ? this.currentRev + 1 : startRev;
-      this.addWatcher(w);
-    }
-    return { cancel };
-  }
-
-  private addWatcher(w: WatcherState): void {
-    if (w.range.end === undefined) {
-      let set = this.keyWatchers.get(w.range.key);
-      if (!set) this.keyWatchers.set(w.range.key, (set = new Set()));
-      set.add(w);
-    } else {
-      this.rangeWatchers.add(w);
-    }
-  }
-
-  private removeWatcher(w: WatcherState): void {
-    if (w.range.end === undefined) {
-      const set = this.keyWatchers.get(w.range.key);
-      set?.delete(w);
-      if (set && set.size === 0) this.keyWatchers.delete(w.range.key);
-    } else {
-      this.rangeWatchers.delete(w);
-    }
-  }
-
-  /** Catch-up from history: every stored revision in [startRev, now] in the watcher's range. */
-  private syncWatcher(w: WatcherState, startRev: number): void {
-    this.meter.reset();
-    const curRev = this.currentRev;
-    const batches: RevRecord[][] = [];
-    let batch: RevRecord[] = [];
-    let revsInBatch = 0;
-    // a negative start revision reads nothing: etcd turns it into a huge unsigned bbolt key
-    const from = startRev > 0 ? startRev : curRev + 1;
-    this.revs.scan(from, curRev + 1, (r) => {
-      this.meter.keysScanned++;
-      if (!inKeyRange(w.range, r.skey)) return;
-      const last = batch[batch.length - 1];
-      if (!last || r.main > last.main) {
-        if (revsInBatch === WATCH_BATCH_MAX_REVS) {
-          batches.push(batch);
-          batch = [];
-          revsInBatch = 0;
-        }
-        revsInBatch++;
-      }
-      batch.push(r);
-      this.meter.bytesRead += r.key.length + r.value.length;
-    });
-    if (batch.length > 0) batches.push(batch);
-    w.minRev = curRev + 1;
-    this.report('watchSync', 'read');
-    for (const b of batches) this.send(w, b, curRev);
-    this.drain();
-  }
-
-  /** Filters, adds prev_kv and delivers one response (nothing when every event is filtered). */
-  private send(w: WatcherState, recs: readonly RevRecord[], headerRev: number): void {
-    const events: Event[] = [];
-    for (const r of recs) {
-      if (r.tombstone ? w.noDelete : w.noPut) continue;
-      const ev: Event = r.tombstone
-        ? { type: 'DELETE', kv: tombstoneKv(r) }
-        : { type: 'PUT', kv: kvOf(r) };
-      if (w.prevKv && (r.tombstone || r.create !== r.main)) {
-        // the v3rpc layer reads the previous kv at mod_revision - 1 when it sends the event; a
-        // compacted revision means no prev_kv
-        const prev = this.liveAt(r.skey, r.main - 1);
-        if (prev) ev.prev_kv = kvOf(prev);
-      }
-      events.push(ev);
-    }
-    if (events.length === 0) return;
-    this.deliver(() => {
-      if (w.active) w.onResponse({ header: { revision: headerRev }, events });
-    });
+    return this.watchable.watch(req, onResponse);
   }
 
   /**
-   * Queues a delivery; drain() runs the queue. A callback that writes to the store only queues
-   * the responses of its write behind those already queued, so every watcher still sees
-   * revisions in order.
+   * Takes over the watchers of `old`, the store this one replaces (a member applying a Raft
+   * snapshot): each is caught up here from the revision it was owed, or cancelled with
+   * compact_revision if that is compacted here (etcd's watchableStore.Restore).
    */
-  private deliver(fn: () => void): void {
-    this.deliveries.push(fn);
+  adoptWatchers(old: MvccStore): void {
+    this.watchable.adopt(old.watchable);
   }
 
-  /**
-   * Runs every queued delivery. A callback that throws does not cost the other watchers their
-   * events: the first error is rethrown once the queue is empty (the write itself has happened).
-   */
-  private drain(): void {
-    if (this.delivering) return;
-    this.delivering = true;
-    let failed = false;
-    let error: unknown;
-    for (let f = this.deliveries.shift(); f; f = this.deliveries.shift()) {
-      try {
-        f();
-      } catch (e) {
-        if (!failed) error = e;
-        failed = true;
-      }
-    }
-    this.delivering = false;
-    if (failed) throw error;
+  /** How many watchers are active: [synced, unsynced] (tests; unsynced is 0 between calls). */
+  get watcherCounts(): [number, number] {
+    return this.watchable.counts;
   }
 
   /** The put record of key alive at rev, or undefined (also when rev is compacted). */
   private liveAt(skey: string, rev: number): RevRecord | undefined {
     if (rev < this.compactMainRev || rev <= 0) return undefined;
     return this.index.keyIndex(skey)?.getRev(rev);
-  }
-
-  private notify(changes: readonly RevRecord[], rev: number): void {
-    if (this.keyWatchers.size === 0 && this.rangeWatchers.size === 0) return;
-    const per = new Map<WatcherState, RevRecord[]>();
-    const add = (w: WatcherState, r: RevRecord): void => {
-      if (r.main < w.minRev) return;
-      const list = per.get(w);
-      if (list) list.push(r);
-      else per.set(w, [r]);
-    };
-    for (const r of changes) {
-      const set = this.keyWatchers.get(r.skey);
-      if (set) for (const w of set) add(w, r);
-      for (const w of this.rangeWatchers) if (inKeyRange(w.range, r.skey)) add(w, r);
-    }
-    for (const [w, recs] of per) {
-      w.minRev = rev + 1;
-      this.send(w, recs, rev);
-    }
-    this.drain();
   }
 
   // ---------------------------------------------------------------- hash
@@ -815,7 +665,7 @@ export class MvccStore {
     const ended = this.ended;
     if (ended) {
       this.ended = undefined;
-      this.notify(ended.changes, ended.rev);
+      this.watchable.notify(ended.changes, ended.rev);
     }
   }
 

@@ -39,10 +39,12 @@ import type {
   ResponseBodies,
   ServerResponseHeader,
   StatusResponse,
+  WatchStreamResponse,
 } from './requests';
 import { WRITE_METHODS, isTxnReadOnly } from './requests';
 import type { UnsafeSetting } from '../scenario/schema';
 import { crc32 } from '../storage/crc32';
+import { WatchServer } from './watch';
 import { decodeValue, encodeValue, type Value } from './value-codec';
 
 /**
@@ -183,6 +185,13 @@ export class EtcdServer {
   private readonly auth: AuthModel;
   /** Requests waiting for their authentication check on this member's CPU, in time order. */
   private authQueue: { readyUs: number; waiter: Waiter; request: ClientRequest }[] = [];
+  /** The watches this member serves (watch.ts). */
+  private readonly watches: WatchServer<Waiter>;
+  /**
+   * Watch responses made during a store operation: they go out when its backend transaction
+   * completes, beside the operation's own answer (etcd sends them as the write txn ends).
+   */
+  private watchOut: { w: Waiter; body: WatchStreamResponse }[] = [];
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
@@ -209,6 +218,7 @@ export class EtcdServer {
         }),
     });
     this.store = new MvccStore({ clock: this.storeClock, backend: this.backend });
+    this.watches = new WatchServer((w, body) => this.respondLater(w, body));
     this.storage = new MemoryStorage();
     const fresh = !disk.snapshot && disk.entries.length === 0 && disk.hardState.term === 0;
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
@@ -421,8 +431,26 @@ export class EtcdServer {
   /** Runs one store operation and says when its backend transaction completes. */
   private timed<T>(op: () => T): [T, number] {
     this.store.takeTiming(); // forget any earlier operation's timing
-    const result = op();
-    return [result, Math.max(this.nowUs, this.store.takeTiming()?.completedUs ?? this.nowUs)];
+    let result: T;
+    try {
+      result = op();
+    } finally {
+      this.sendWatchResponses(this.nowUs);
+    }
+    const atUs = Math.max(this.nowUs, this.store.takeTiming()?.completedUs ?? this.nowUs);
+    this.sendWatchResponses(atUs);
+    return [result, atUs];
+  }
+
+  private respondLater(w: Waiter, body: WatchStreamResponse): void {
+    this.watchOut.push({ w, body });
+  }
+
+  private sendWatchResponses(atUs: number): void {
+    if (this.watchOut.length === 0) return;
+    const out = this.watchOut;
+    this.watchOut = [];
+    for (const { w, body } of out) this.respond(w, body, atUs);
   }
 
   /** Answers with a store operation's result once its backend transaction completes. */
@@ -458,6 +486,12 @@ export class EtcdServer {
         return this.onLeader(w, req);
       case 'moveLeader':
         return this.moveLeader(w, req.body.targetID);
+      case 'watch':
+        // served here, from this member's applied state, as etcd serves a watch on the member
+        // the client is connected to; the catch-up is a read on the backend
+        return void this.timed(() => this.watches.open(w, req.body, this.store, this.header()));
+      case 'watchCancel':
+        return this.watches.cancel(w, req.body.watch_id, this.header());
       case 'stop':
         return this.gracefulStop(w);
       case 'campaign':
@@ -887,6 +921,7 @@ export class EtcdServer {
     if (wasMember && !this.isMember()) {
       this.removed = true;
       this.trace({ kind: 'removed' });
+      this.watches.endAll(this.header(), serverError('Stopped').message);
     }
     this.trace({
       kind: 'apply-conf',
@@ -925,7 +960,10 @@ export class EtcdServer {
   }
 
   private restoreStore(data: Uint8Array): void {
+    const old = this.store;
     this.store = MvccStore.restore(data, { clock: this.storeClock, backend: this.backend });
+    // etcd's watchableStore.Restore: the watches go on from the revision each is owed
+    this.timed(() => this.store.adoptWatchers(old));
   }
 
   /**
@@ -1050,6 +1088,7 @@ export class EtcdServer {
   }
 
   private flush(): ServerOutput {
+    this.sendWatchResponses(this.nowUs);
     const out = this.out;
     this.out = emptyOutput();
     // The earliest deadline of anything waiting. A running minimum rather than an array of every

@@ -22,6 +22,8 @@ import type {
   ResponseHeader,
   TxnRequest,
   TxnResponse,
+  WatchRequest,
+  WatchResponse,
 } from '../mvcc/types';
 import type { NodeSpec } from './node-spec';
 
@@ -99,6 +101,22 @@ export type ConfigureRequest = Partial<
   >
 >;
 
+/** etcd's WatchCancelRequest: the watch to end, by the id its created response gave. */
+export interface WatchCancelRequest {
+  watch_id: number;
+}
+
+/**
+ * One response on a watch stream (etcd's WatchResponse): `created` first, then events as the
+ * member applies them, and `canceled` last (a cancel, or compact_revision when the start revision
+ * is compacted). Every response of one watch answers the one `watch` call that opened it.
+ */
+export interface WatchStreamResponse extends WatchResponse {
+  watch_id: number;
+  created?: boolean;
+  cancel_reason?: string;
+}
+
 /** Every call a client can make, with its request body. */
 export type ClientRequest =
   | { method: 'range'; body: RangeRequest }
@@ -117,6 +135,9 @@ export type ClientRequest =
   | { method: 'memberPromote'; body: MemberIdRequest }
   | { method: 'moveLeader'; body: MoveLeaderRequest }
   | { method: 'status'; body: Record<string, never> }
+  /** A stream: answered many times (WatchStreamResponse), until a response says canceled. */
+  | { method: 'watch'; body: WatchRequest }
+  | { method: 'watchCancel'; body: WatchCancelRequest }
   /** Operator-only (not on the gateway): graceful stop; a leader hands leadership over first. */
   | { method: 'stop'; body: Record<string, never> }
   /** Operator-only: campaign now, as if the election timer fired (etcd's raft Campaign). */
@@ -144,6 +165,8 @@ export interface ResponseBodies {
   memberPromote: MemberChangeResponse;
   moveLeader: { header: ResponseHeader };
   status: StatusResponse;
+  watch: WatchStreamResponse;
+  watchCancel: WatchStreamResponse;
   stop: { header: ResponseHeader; transferredTo: number };
   campaign: { header: ResponseHeader };
   configure: { header: ResponseHeader };
@@ -189,5 +212,17 @@ export function describeRequest(r: ClientRequest): Record<string, unknown> {
 export function describeResponse(r: ClientResponse): Record<string, unknown> {
   if (!r.ok) return { ok: false, error: r.error.message };
   const revision = (r.body as { header?: { revision?: number } }).header?.revision;
-  return revision ? { ok: true, revision } : { ok: true };
+  const out: Record<string, unknown> = revision ? { ok: true, revision } : { ok: true };
+  if (r.method === 'watch') Object.assign(out, describeWatch(r.body as WatchStreamResponse));
+  return out;
+}
+
+/** What a watch stream's response carries: its id, what it is, how many events. */
+function describeWatch(w: WatchStreamResponse): Record<string, unknown> {
+  const out: Record<string, unknown> = { watchId: w.watch_id };
+  if (w.created) out.created = true;
+  if (w.canceled) out.canceled = true;
+  if (w.compact_revision) out.compactRevision = w.compact_revision;
+  if (w.events.length > 0) out.events = w.events.length;
+  return out;
 }

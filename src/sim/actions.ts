@@ -13,6 +13,7 @@ import {
 } from '../scenario/schema';
 import { applySettings, type Cluster } from './cluster';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
+import type { StreamHandlers } from './watch-streams';
 
 export interface ActionContext {
   cluster: Cluster;
@@ -30,6 +31,12 @@ export interface ActionContext {
   leader(): number | undefined;
   /** Hears the answer to an etcdctl action's request (the playground's console prints it). */
   etcdctlAnswer?(node: number, command: string, r: ClientResponse): void;
+  /** Opens a watch stream from the action client (src/sim/watch-streams.ts). */
+  watch(node: number, request: ClientRequest & { method: 'watch' }, handlers: StreamHandlers): void;
+  /** Stops every watch the action client has open (Ctrl+C); how many there were. */
+  interruptWatches(): number;
+  /** Hears that an etcdctl watch ended with no answer (its member went down). */
+  etcdctlWatchEnd?(node: number, command: string, reason: string): void;
 }
 
 interface ActionDef {
@@ -406,6 +413,12 @@ export const ACTIONS: Record<string, ActionDef> = {
       const command = text(a, 'command');
       const { request } = etcdctlCommand(a);
       ctx.cluster.conductor.note('etcdctl', { node: n, command });
+      if (request.method === 'watch') {
+        return ctx.watch(n, request, {
+          onResponse: (r) => ctx.etcdctlAnswer?.(n, command, r),
+          onEnd: (reason) => ctx.etcdctlWatchEnd?.(n, command, reason),
+        });
+      }
       ctx.send(
         n,
         request,
@@ -415,6 +428,14 @@ export const ACTIONS: Record<string, ActionDef> = {
         },
         true,
       );
+    },
+  },
+  'etcdctl-interrupt': {
+    label: 'Ctrl+C in the console: stop every etcdctl watch',
+    check: noArgs,
+    perform: (_a, ctx) => {
+      const n = ctx.interruptWatches();
+      ctx.cluster.conductor.note('etcdctl-interrupt', { watches: n });
     },
   },
   'graceful-stop': {

@@ -18,6 +18,7 @@ import { Timeline } from './timeline';
 import { InvariantChecker } from '../check/invariants';
 import type { KvResponse, Operation } from '../check/history';
 import { WorkloadGenerator } from './workload';
+import { WatchStreams } from './watch-streams';
 
 const utf8 = new TextEncoder();
 
@@ -71,6 +72,17 @@ export class Session {
    * ones included.
    */
   onEtcdctlAnswer: ((node: number, command: string, response: ClientResponse) => void) | undefined;
+  /**
+   * Hears that an etcdctl watch ended with no answer to say so (its member went down), replayed
+   * ones included.
+   */
+  onEtcdctlWatchEnd: ((node: number, command: string, reason: string) => void) | undefined;
+  /** Open watch streams (the etcdctl action's), answered through onResponse. */
+  private readonly streams = new WatchStreams((node, clientId, request) => {
+    const requestId = this.nextRequestId++;
+    this.cluster.conductor.request(node, clientId, requestId, request);
+    return requestId;
+  });
 
   private constructor(
     readonly scenario: Scenario,
@@ -92,6 +104,10 @@ export class Session {
           if (!quiet) this.onActionAnswer?.(request.method, r);
         }),
       etcdctlAnswer: (node, command, r) => this.onEtcdctlAnswer?.(node, command, r),
+      watch: (node, request, handlers) =>
+        this.streams.watch(node, ACTION_CLIENT, request, handlers),
+      interruptWatches: () => this.streams.interrupt(ACTION_CLIENT),
+      etcdctlWatchEnd: (node, command, reason) => this.onEtcdctlWatchEnd?.(node, command, reason),
     };
   }
 
@@ -147,6 +163,9 @@ export class Session {
           });
         }
         if (r.kind === 'lease-expired') holder.session?.onLeaseExpired(r);
+        // a member that goes down drops its clients' connections: its watches end
+        if (r.kind === 'crash' && typeof r.node === 'number')
+          holder.session?.streams.memberDown(r.node, `n${r.node} went down: the watch ended`);
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
       },
@@ -201,6 +220,11 @@ export class Session {
 
   get traceHash(): string {
     return this.cluster.conductor.traceHash;
+  }
+
+  /** How many etcdctl watches are streaming now. */
+  get openWatches(): number {
+    return this.streams.open;
   }
 
   // ---- running ----
@@ -287,6 +311,11 @@ export class Session {
     return this.act({ kind: 'etcdctl', node, command });
   }
 
+  /** Ctrl+C in the console: stops every etcdctl watch now, recorded as an action. */
+  interruptEtcdctl(): Promise<void> {
+    return this.act({ kind: 'etcdctl-interrupt' });
+  }
+
   /**
    * The scenario as it stands, with the viewer's cursor: what a share link carries. A cursor at
    * the head of the run also records how many events have run, to be exact between events of the
@@ -342,6 +371,7 @@ export class Session {
     /** The member was down: the call never reached it. */
     lost?: boolean;
   }): void {
+    if (this.streams.answer(r.clientId, r.requestId, r.response)) return;
     const key = `${r.clientId}/${r.requestId}`;
     const op = this.inflight.get(key);
     if (!op) return;

@@ -29,6 +29,7 @@ import type { DiskState, DiskWrite } from '../storage/disk';
 import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
 import { inspectNode, type NodeInspection } from './inspect';
+import { LoadMeter } from './load';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
 import type {
@@ -83,6 +84,13 @@ export interface ServerConfig {
    */
   unsafe?: readonly UnsafeSetting[];
 }
+
+/** Calls from operators (stopping a member, forcing a campaign, settings), not from clients. */
+const OPERATOR_METHODS: ReadonlySet<ClientRequest['method']> = new Set([
+  'stop',
+  'campaign',
+  'configure',
+]);
 
 /** etcd's SnapshotCatchUpEntries: entries kept after a snapshot so a slow follower can catch up. */
 export const SNAPSHOT_CATCH_UP_ENTRIES = 5000;
@@ -193,6 +201,8 @@ export class EtcdServer {
    */
   private watchOut: { w: Waiter; body: WatchStreamResponse }[] = [];
   private readonly unsafe: ReadonlySet<UnsafeSetting>;
+  /** Client-facing CPU and bytes (load.ts), reported at each tick as a 'client-load' record. */
+  private readonly load = new LoadMeter();
 
   constructor(cfg: ServerConfig, disk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -291,6 +301,8 @@ export class EtcdServer {
   tick(nowUs: number): ServerOutput {
     this.advanceTo(nowUs);
     this.raw.tick();
+    const load = this.load.take();
+    if (load) this.trace({ kind: 'client-load', ...load });
     this.expireRequests();
     if (this.isLeader()) {
       this.revokeExpiredLeases();
@@ -367,8 +379,9 @@ export class EtcdServer {
     };
     // Operators (stopping a member, forcing a campaign, changing settings) are not clients;
     // everyone else authenticates first.
-    const operator =
-      request.method === 'stop' || request.method === 'campaign' || request.method === 'configure';
+    const operator = OPERATOR_METHODS.has(request.method);
+    // client 0 is the conductor's own (settings, status polls), not a client's connection
+    if (!operator && clientId !== 0) this.load.request(request);
     const admitted = operator ? undefined : this.auth.admit(clientId, nowUs);
     if (admitted && admitted.check !== 'none') {
       this.trace({
@@ -1032,6 +1045,11 @@ export class EtcdServer {
           },
         }
       : { response: { clientId: w.clientId, requestId: w.requestId, response } };
+    if (!w.forward && w.clientId !== 0 && !OPERATOR_METHODS.has(w.method)) {
+      const streamed =
+        response.ok && w.method === 'watch' && !(response.body as WatchStreamResponse).created;
+      this.load.answered(response, streamed);
+    }
     if (atUs <= this.nowUs) {
       this.emit(item);
       return;

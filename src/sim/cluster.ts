@@ -54,6 +54,7 @@ export const RUN_SETTINGS: readonly (keyof ClusterSettings)[] = [
   'cpuCores',
   'snapshotCount',
   'unsafe',
+  'proxy',
 ];
 
 /**

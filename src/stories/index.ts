@@ -16,6 +16,7 @@ import {
   type Workload,
 } from '../scenario/schema';
 import type { Story } from './types';
+import { proxyStory } from './proxy-story';
 
 export * from './types';
 
@@ -866,6 +867,7 @@ export const STORIES: readonly Story[] = [
       expect: 'frequent small commits and rare big ones both cost; the defaults sit between.',
     },
   },
+  proxyStory,
 ];
 
 export function storyById(id: string): Story | undefined {

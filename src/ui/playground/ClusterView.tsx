@@ -1,16 +1,20 @@
 import { arc } from 'd3';
 import { useMemo } from 'react';
+import { PROXY_NODE } from '../../sim/proxy-node';
 import type { NodeView } from '../../sim/timeline';
 import { act, settingsAt } from './actions';
 import {
   NODE_RADIUS,
   VIEW_SIZE,
   linkStatesAt,
+  proxyPosition,
   ringPositions,
   type LinkState,
   type Point,
 } from './geometry';
+import { loadIndex } from './load-index';
 import { MessageLayer } from './MessageLayer';
+import { ProxyGlyph, ProxyLinks } from './ProxyGlyph';
 import { usePlayground } from './store';
 
 const ROLE_LABEL: Record<NodeView['role'], string> = {
@@ -38,6 +42,7 @@ function NodeGlyph({
   grouped,
   electionUs,
   viewUs,
+  cpuShare,
 }: {
   n: NodeView;
   at: Point;
@@ -45,6 +50,8 @@ function NodeGlyph({
   grouped: boolean;
   electionUs: number;
   viewUs: number;
+  /** Its client-facing CPU over the last second, as a share of its cores (load-index.ts). */
+  cpuShare: number;
 }) {
   const cls =
     n.liveness !== 'up'
@@ -97,8 +104,18 @@ function NodeGlyph({
       <text className="node-index" y={NODE_RADIUS + 20}>
         commit {n.commit} · applied {n.applied}
       </text>
+      {cpuShare > 0 && (
+        <text className="node-load" y={NODE_RADIUS + 34} data-testid={`node-load-${n.id}`}>
+          client cpu {formatShare(cpuShare)}
+        </text>
+      )}
     </g>
   );
+}
+
+function formatShare(x: number): string {
+  const pct = 100 * x;
+  return pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
 }
 
 function Link({
@@ -169,8 +186,15 @@ export function ClusterView() {
   const group = usePlayground((s) => s.group);
   const idsKey = (session?.cluster.conductor.nodeIds() ?? []).join(',');
   const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split(',').map(Number)), [idsKey]);
-  const pos = useMemo(() => ringPositions(ids), [ids]);
+  const hasProxy = session?.proxy !== undefined;
+  const pos = useMemo(() => {
+    const p = ringPositions(ids);
+    if (hasProxy) p.set(PROXY_NODE, proxyPosition(ids.length));
+    return p;
+  }, [ids, hasProxy]);
   if (!session) return <div className="cluster-loading">Starting the cluster…</div>;
+  const load = loadIndex(session.timeline);
+  const cores = settingsAt(session, viewUs).cpuCores;
   const nodes = session.timeline.nodesAt(viewUs);
   const messages = session.timeline.messagesAt(viewUs);
   const linkState = linkStatesAt(session.scenario.actions, viewUs);
@@ -198,6 +222,8 @@ export function ClusterView() {
         ))}
       </g>
 
+      {hasProxy && <ProxyLinks at={pos.get(PROXY_NODE)!} members={ids.map((id) => pos.get(id)!)} />}
+
       <g className="nodes">
         {nodes.map((n) => (
           <NodeGlyph
@@ -208,9 +234,11 @@ export function ClusterView() {
             grouped={group.includes(n.id)}
             electionUs={electionUs}
             viewUs={viewUs}
+            cpuShare={load.cpuShare(n.id, viewUs, cores)}
           />
         ))}
       </g>
+      {hasProxy && <ProxyGlyph at={pos.get(PROXY_NODE)!} view={load.proxyAt(viewUs)} />}
       {/* Messages last: small and moving, they stay clickable over the nodes they leave. */}
       <MessageLayer messages={messages} pos={pos} viewUs={viewUs} />
     </svg>

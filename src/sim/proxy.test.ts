@@ -114,6 +114,32 @@ describe('the proxy in a running cluster', () => {
     await calm.s.dispose();
   });
 
+  it('the client bar and the console can call the proxy (node 0); a run without one refuses', async () => {
+    const actions = [
+      { atUs: 2_000_000, kind: 'etcdctl', node: PROXY_NODE, command: 'watch greeting' },
+      { atUs: 2_100_000, kind: 'put', node: PROXY_NODE, key: 'greeting', value: 'hello' },
+      { atUs: 2_200_000, kind: 'get', node: PROXY_NODE, key: 'greeting', serializable: true },
+      { atUs: 2_300_000, kind: 'get', node: PROXY_NODE, key: 'greeting', serializable: true },
+    ];
+    const plain = (proxy: boolean) =>
+      parseScenario({ version: 1, seed: 4, settings: { proxy }, actions, cursorUs: 2_500_000 });
+    const answers: string[] = [];
+    const s = await Session.start(plain(true));
+    s.onEtcdctlAnswer = (node, _command, r) =>
+      answers.push(`${node} ${r.ok && 'events' in r.body ? r.body.events.length : '-'}`);
+    s.onActionAnswer = (method, r) => answers.push(`${method} ${r.ok}`);
+    await s.runTo(2_500_000);
+    expect(answers).toEqual(['0 0', 'put true', '0 1', 'range true', 'range true']);
+    expect(s.proxy!.stats()).toMatchObject({ hits: 1, misses: 1, watchers: 1 });
+    await s.dispose();
+    const records: TraceRecord[] = [];
+    const none = await Session.open(plain(false), { onTrace: (r) => records.push(r) });
+    const failed = records.filter((r) => r.kind === 'action-failed');
+    expect(failed).toHaveLength(4);
+    expect(String(failed[0]!.error)).toMatch(/node 0 is the proxy, and this run has none/);
+    await none.dispose();
+  });
+
   it('replays to the same trace hash, with and without the proxy, batched or not', async () => {
     for (const proxy of [false, true]) {
       const scenario = storm(proxy);

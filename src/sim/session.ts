@@ -125,6 +125,7 @@ export class Session {
         this.streams.watch(node, ACTION_CLIENT, request, handlers),
       interruptWatches: () => this.streams.interrupt(ACTION_CLIENT),
       etcdctlWatchEnd: (node, command, reason) => this.onEtcdctlWatchEnd?.(node, command, reason),
+      proxy: scenario.settings.proxy,
     };
   }
 

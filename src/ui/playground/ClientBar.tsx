@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { act } from './actions';
-import { NodeSelect } from './panels';
+import { clientTargets, NodeSelect } from './panels';
 import { usePlayground } from './store';
 
 /** Put a key, get a key (linearizable or serializable) against a chosen node. */
@@ -11,7 +11,7 @@ export function ClientBar() {
   const [node, setNode] = useState(1);
   const [key, setKey] = useState('greeting');
   const [value, setValue] = useState('hello');
-  const ids = session?.cluster.conductor.nodeIds() ?? [];
+  const ids = clientTargets(session);
   return (
     <section className="panel" aria-labelledby="client-title">
       <h2 id="client-title">Client</h2>

@@ -7,7 +7,7 @@ import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
 import { runLine } from './console';
 import { print, prompt } from './console-output';
 import { DisclosurePanel } from './Disclosure';
-import { NodeSelect } from './panels';
+import { clientTargets, NodeSelect } from './panels';
 import { usePlayground } from './store';
 
 export function ConsolePanel() {
@@ -23,7 +23,7 @@ function ConsoleBody() {
   const lines = usePlayground((s) => s.consoleLines);
   const history = usePlayground((s) => s.consoleHistory);
   usePlayground((s) => s.tick);
-  const ids = session?.cluster.conductor.nodeIds() ?? [];
+  const ids = clientTargets(session);
   const [node, setNode] = useState(1);
   const [line, setLine] = useState('');
   /** Where in the history up/down is: history.length means the line being typed. */

@@ -46,6 +46,7 @@ import {
 } from './index';
 import { nearestRank } from '../sim/metrics';
 import { bcryptCheckUs } from '../server/auth';
+import { measureProxy, type ProxyFigures } from './proxy-story';
 
 /** The trace record kinds a story run keeps (not messages or lock events: too many). */
 const KEPT_KINDS: ReadonlySet<string> = new Set([
@@ -186,6 +187,8 @@ export interface ReadPoint {
 }
 
 export interface StoriesFigures {
+  /** Story 12, by variant ('proxy', 'no-proxy'); absent from figures made before it. */
+  proxy?: Record<string, ProxyFigures & { watchEvents: number }>;
   auth: { bcrypt_rps: number; token_rps: number };
   /** Beside "auth": auth off, and the most per-request bcrypt could ever serve (cores / check). */
   auth_detail: { off_rps: number; bcrypt_ceiling_rps: number };
@@ -471,5 +474,6 @@ export async function measureStories(opts: MeasureOptions = {}): Promise<Stories
     partition: await measurePartition(opts),
     figure8: await measureFigure8(opts),
     membership: await measureMembership(opts),
+    proxy: await measureProxy(),
   };
 }

@@ -4,6 +4,7 @@
 // with and without it, the proxy's hit rate, and its upstream watches against the watchers.
 import { parseScenario, type Scenario } from '../scenario/schema';
 import type { TraceRecord } from '../sim/conductor';
+import { Session } from '../sim/session';
 import type { Story } from './types';
 
 const S = 1_000_000;
@@ -106,6 +107,7 @@ export const proxyStory: Story = {
     },
   ],
   results: {
+    jsonKey: 'proxy',
     measures: [
       'members’ CPU load (share of their cores) and client requests into the members, with and without the proxy',
       'bytes into and out of the members on client connections',
@@ -167,7 +169,7 @@ export function proxyFigures(
   };
   if (cache) {
     const hits = cache.hits as number;
-    out.hitRate = round1((100 * hits) / (hits + (cache.misses as number))) / 100;
+    out.hitRate = Math.round((1000 * hits) / (hits + (cache.misses as number))) / 1000;
   }
   if (watch) {
     out.watchers = watch.watchers as number;
@@ -178,4 +180,27 @@ export function proxyFigures(
 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+/** Runs `scenario` to its end in this process; its figures and what its watchers received. */
+export async function measureProxyRun(
+  scenario: Scenario,
+): Promise<ProxyFigures & { watchEvents: number }> {
+  const records: TraceRecord[] = [];
+  const keep = (r: TraceRecord) =>
+    r.kind === 'client-load' || r.kind === 'proxy-cache' || r.kind === 'proxy-watchers';
+  const s = await Session.open(scenario, { onTrace: (r) => void (keep(r) && records.push(r)) });
+  const watchEvents = s.watchStats.events;
+  await s.dispose();
+  const f = proxyFigures(records, scenario.settings.size, scenario.settings.cpuCores);
+  return { ...f, watchEvents };
+}
+
+/** Story 12's figures, each variant: what bench/results/stories.json keeps under "proxy". */
+export async function measureProxy(): Promise<
+  Record<string, ProxyFigures & { watchEvents: number }>
+> {
+  const out: Record<string, ProxyFigures & { watchEvents: number }> = {};
+  for (const v of proxyStory.variants) out[v.name] = await measureProxyRun(v.scenario());
+  return out;
 }

@@ -250,6 +250,7 @@ export class GrpcProxy {
   /** Sends a call to the next member (round robin); returns its upstream id. */
   private call(request: ClientRequest, avoid?: number): number {
     const eps = this.endpoints();
+    if (eps.length === 0) throw new EtcdError('etcdserver: the proxy has no endpoints', 14);
     let to = eps[this.rr++ % eps.length]!;
     if (to === avoid && eps.length > 1) to = eps[this.rr++ % eps.length]!;
     const upId = this.nextUpId++;

@@ -69,6 +69,11 @@ export interface ClusterSettings {
   /** etcd's --snapshot-count: applied entries between snapshots (and log compactions). */
   snapshotCount: number;
   unsafe: UnsafeSetting[];
+  /**
+   * A gRPC proxy in front of the cluster (source article 001): workload clients call it instead
+   * of a member; it caches serializable ranges and coalesces watches (src/proxy).
+   */
+  proxy: boolean;
 }
 
 export const DEFAULT_SETTINGS: ClusterSettings = {
@@ -95,6 +100,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   cpuCores: 2,
   snapshotCount: 10_000,
   unsafe: [],
+  proxy: false,
 };
 
 export type OpKind = 'put' | 'range-cheap' | 'range-expensive' | 'txn' | 'delete';
@@ -111,6 +117,8 @@ export interface Workload {
   valueBytes: number;
   startMs: number;
   stopMs?: number;
+  /** Clients that each open a watch on the workload's keys at startMs (0: none). */
+  watchers?: number;
 }
 
 /** A user action at a simulated time. `kind` names it; the rest are its arguments. */
@@ -248,6 +256,7 @@ const SETTING_CHECKS: {
     if (!Array.isArray(v)) throw new ScenarioError(p, `must be a list, got ${show(v)}`);
     return [...new Set(v.map((u, i) => oneOf(u, `${p}[${i}]`, UNSAFE_SETTINGS)))];
   },
+  proxy: bool,
 };
 
 /** Checks the settings given in `v` (each present key, by its own rule), naming what is wrong. */
@@ -297,6 +306,7 @@ const WORKLOAD_KEYS = [
   'valueBytes',
   'startMs',
   'stopMs',
+  'watchers',
 ];
 
 /** Checks one workload (a scenario's, or a start-workload action's), filling defaults. */
@@ -323,6 +333,7 @@ export function parseWorkload(v: unknown, path: string): Workload {
     startMs: num(v.startMs ?? 0, `${path}.startMs`, 0, 86_400_000),
   };
   if (v.stopMs !== undefined) w.stopMs = num(v.stopMs, `${path}.stopMs`, w.startMs, 86_400_000);
+  if (v.watchers !== undefined) w.watchers = num(v.watchers, `${path}.watchers`, 0, 1024, true);
   return w;
 }
 

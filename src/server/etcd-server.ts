@@ -30,6 +30,7 @@ import { AuthModel, type AuthSettings } from './auth';
 import { serverError } from './errors';
 import { inspectBackend, inspectNode, type InspectOptions, type NodeInspection } from './inspect';
 import { ServerMetrics, type MetricsView } from './metrics';
+import { LoadMeter } from './load';
 import { checkAdd, checkPromote, checkRemove, type MembershipView } from './membership';
 import { isForward, type PeerMessage } from './peer';
 import {
@@ -102,6 +103,13 @@ export interface ServerConfig {
    */
   restore?: Uint8Array;
 }
+
+/** Calls from operators (stopping a member, forcing a campaign, settings), not from clients. */
+const OPERATOR_METHODS: ReadonlySet<ClientRequest['method']> = new Set([
+  'stop',
+  'campaign',
+  'configure',
+]);
 
 /** etcd's SnapshotCatchUpEntries: entries kept after a snapshot so a slow follower can catch up. */
 export const SNAPSHOT_CATCH_UP_ENTRIES = 5000;
@@ -227,6 +235,8 @@ export class EtcdServer {
   private raisingNoSpace = false;
   /** Requests refused over the quota, answered once that alarm applies (refuseOverQuota). */
   private noSpaceWaiters: Waiter[] = [];
+  /** Client-facing CPU and bytes (load.ts), reported at each tick as a 'client-load' record. */
+  private readonly load = new LoadMeter();
 
   constructor(cfg: ServerConfig, onDisk: DiskState, nowUs: number) {
     this.cfg = { ...cfg }; // configure() changes it
@@ -374,6 +384,8 @@ export class EtcdServer {
       if (blocked) blocked.ticked = true;
       this.raw.tick();
     }
+    const load = this.load.take();
+    if (load) this.trace({ kind: 'client-load', ...load });
     this.expireRequests();
     if (this.isLeader()) {
       this.revokeExpiredLeases();
@@ -452,8 +464,9 @@ export class EtcdServer {
     };
     // Operators (stopping a member, forcing a campaign, changing settings) are not clients;
     // everyone else authenticates first.
-    const operator =
-      request.method === 'stop' || request.method === 'campaign' || request.method === 'configure';
+    const operator = OPERATOR_METHODS.has(request.method);
+    // client 0 is the conductor's own (settings, status polls), not a client's connection
+    if (!operator && clientId !== 0) this.load.request(request);
     const admitted = operator ? undefined : this.auth.admit(clientId, nowUs);
     if (admitted && admitted.check !== 'none') {
       this.trace({
@@ -1263,6 +1276,11 @@ export class EtcdServer {
           },
         }
       : { response: { clientId: w.clientId, requestId: w.requestId, response } };
+    if (!w.forward && w.clientId !== 0 && !OPERATOR_METHODS.has(w.method)) {
+      const streamed =
+        response.ok && w.method === 'watch' && !(response.body as WatchStreamResponse).created;
+      this.load.answered(response, streamed);
+    }
     if (atUs <= this.nowUs) {
       this.emit(item);
       return;

@@ -20,6 +20,7 @@ import { decodeBackup } from '../mvcc/backup';
 import { toHex } from '../mvcc/sha256';
 import { parseEtcdctl, type EtcdctlCommand } from '../etcdctl/parse';
 import type { StreamHandlers } from './watch-streams';
+import { PROXY_NODE } from './proxy-node';
 
 export interface ActionContext {
   cluster: Cluster;
@@ -49,6 +50,8 @@ export interface ActionContext {
   startWorkload(name: string, spec: Workload, node?: number): void;
   /** Stops a named workload now; throws if none of that name runs. */
   stopWorkload(name: string): void;
+  /** Whether the run has a gRPC proxy, which client calls may name as node 0 (PROXY_NODE). */
+  proxy?: boolean;
 }
 
 interface ActionDef {
@@ -81,6 +84,18 @@ function node(a: Action, field: string, ctx: ActionContext): number {
   if (!ctx.cluster.conductor.nodeIds().includes(n))
     throw new Error(`${field} ${n} is not a node of this cluster`);
   return n;
+}
+
+/** Where a client call goes: a member (1, 2, ...) or the proxy (0, in a run that has one). */
+function clientNode(a: Action): number {
+  return a.node === PROXY_NODE ? PROXY_NODE : id(a, 'node');
+}
+
+/** The member or proxy a client call names, as it is now. */
+function clientTarget(a: Action, ctx: ActionContext): number {
+  if (a.node !== PROXY_NODE) return node(a, 'node', ctx);
+  if (!ctx.proxy) throw new Error('node 0 is the proxy, and this run has none');
+  return PROXY_NODE;
 }
 
 function text(a: Action, field: string): string {
@@ -402,27 +417,27 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   put: {
     label: 'put a key',
-    check: (a) => void (id(a, 'node'), text(a, 'key'), text(a, 'value')),
+    check: (a) => void (clientNode(a), text(a, 'key'), text(a, 'value')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx), {
+      ctx.send(clientTarget(a, ctx), {
         method: 'put',
         body: { key: utf8.encode(text(a, 'key')), value: utf8.encode(text(a, 'value')) },
       }),
   },
   get: {
     label: 'get a key (serializable: true for a local read)',
-    check: (a) => void (id(a, 'node'), text(a, 'key')),
+    check: (a) => void (clientNode(a), text(a, 'key')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx), {
+      ctx.send(clientTarget(a, ctx), {
         method: 'range',
         body: { key: utf8.encode(text(a, 'key')), serializable: a.serializable === true },
       }),
   },
   delete: {
     label: 'delete a key',
-    check: (a) => void (id(a, 'node'), text(a, 'key')),
+    check: (a) => void (clientNode(a), text(a, 'key')),
     perform: (a, ctx) =>
-      ctx.send(node(a, 'node', ctx), {
+      ctx.send(clientTarget(a, ctx), {
         method: 'deleteRange',
         body: { key: utf8.encode(text(a, 'key')) },
       }),
@@ -520,9 +535,9 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   etcdctl: {
     label: 'run an etcdctl command line against a node (the console)',
-    check: (a) => void (id(a, 'node'), etcdctlCommand(a)),
+    check: (a) => void (clientNode(a), etcdctlCommand(a)),
     perform: (a, ctx) => {
-      const n = node(a, 'node', ctx);
+      const n = clientTarget(a, ctx);
       const command = text(a, 'command');
       const { request } = etcdctlCommand(a);
       ctx.cluster.conductor.note('etcdctl', { node: n, command });

@@ -73,6 +73,7 @@ export const RUN_SETTINGS: readonly (keyof ClusterSettings)[] = [
   'cpuCores',
   'snapshotCount',
   'unsafe',
+  'proxy',
 ];
 
 /**

@@ -19,7 +19,7 @@ export type SimEvent<M extends Envelope, Req> =
   | { kind: 'request'; node: number; clientId: number; requestId: number; request: Req }
   | { kind: 'durable'; node: number; writeId: number; epoch: number }
   | { kind: 'wake'; node: number; epoch: number; version: number }
-  | { kind: 'action'; label: string; run: () => Promise<void> | void };
+  | { kind: 'action'; label: string; run: () => Promise<void> | void; quiet?: boolean };
 
 export interface TraceRecord {
   atUs: number;
@@ -276,6 +276,42 @@ export class Conductor<M extends Envelope, Req, Res> {
     this.queue.push(Math.max(atUs, this.nowUs), { kind: 'action', label, run });
   }
 
+  /**
+   * Schedules `run` at `atUs` with no 'action' record of its own: for a conductor-level component
+   * (the proxy) whose work records itself. Like an action, it is a barrier to batching.
+   */
+  later(atUs: number, label: string, run: () => void): void {
+    this.queue.push(Math.max(atUs, this.nowUs), { kind: 'action', label, run, quiet: true });
+  }
+
+  /**
+   * A message between a conductor-level component and a member (the proxy's calls and their
+   * answers), on a link that never loses one (Network.deliveryUs): recorded as a 'send' so the
+   * view draws it; `arrive` runs when it is delivered. Returns its delivery time.
+   */
+  wire(
+    from: number,
+    to: number,
+    type: string,
+    arrive: () => void,
+    fields: Record<string, unknown> = {},
+  ): number {
+    const msgId = this.nextMsgId++;
+    const at = this.network.deliveryUs(from, to, this.nowUs);
+    this.record({
+      atUs: this.nowUs,
+      kind: 'send',
+      node: from,
+      msgId,
+      to,
+      type,
+      deliverAtUs: [at],
+      ...fields,
+    });
+    this.later(at, type, arrive);
+    return at;
+  }
+
   /** How many events have been processed (user actions record it to replay exactly). */
   get eventsProcessed(): number {
     return this.processed;
@@ -334,7 +370,7 @@ export class Conductor<M extends Envelope, Req, Res> {
   private async dispatch(e: SimEvent<M, Req>): Promise<void> {
     switch (e.kind) {
       case 'action':
-        this.record({ atUs: this.nowUs, kind: 'action', label: e.label });
+        if (!e.quiet) this.record({ atUs: this.nowUs, kind: 'action', label: e.label });
         await e.run();
         return;
       case 'tick': {

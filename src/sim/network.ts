@@ -154,6 +154,17 @@ export class Network {
     return { kind: 'delivered', deliverAtUs };
   }
 
+  /**
+   * When a message sent now on a link that never loses or repeats one (a TCP connection from a
+   * component outside the members' network, such as the proxy) arrives: the link's latency and
+   * jitter, drawn from the same stream. Cuts and partitions, which the person makes between
+   * members, do not apply to it.
+   */
+  deliveryUs(from: NodeId, to: NodeId, nowUs: number): number {
+    const m = this.link(from, to);
+    return nowUs + m.latencyUs + (m.jitterUs > 0 ? this.rng.int(0, m.jitterUs + 1) : 0);
+  }
+
   /** Serializable description of cuts and partition (for the UI and the scenario). */
   topology(): { cuts: [NodeId, NodeId][]; groups: NodeId[][] } {
     const cuts = [...this.cuts]

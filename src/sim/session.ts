@@ -4,7 +4,7 @@
 // event stream: after `afterEvents` events (when the action was taken live, possibly between two
 // events of the same microsecond), or, for actions written by hand, once every event up to its
 // time has run.
-import type { ClientRequest, ClientResponse } from '../server/requests';
+import type { ClientRequest, ClientResponse, WatchStreamResponse } from '../server/requests';
 import { WRITE_METHODS } from '../server/requests';
 import { definitelyNotApplied } from '../server/errors';
 import type { PeerMessage } from '../server/peer';
@@ -19,14 +19,20 @@ import { InvariantChecker } from '../check/invariants';
 import type { KvResponse, Operation } from '../check/history';
 import { WorkloadGenerator } from './workload';
 import { WatchStreams } from './watch-streams';
+import { PROXY_CLIENT, PROXY_NODE, ProxyNode } from './proxy-node';
+import { keyName } from './workload';
 
 const utf8 = new TextEncoder();
 
 /** How long a workload client waits after a failed request before its next one. */
 const RETRY_BACKOFF_US = 50_000;
 
-/** Client ids: 1 for actions, 1000 + 1000 * workload + n for workloads. */
+/**
+ * Client ids: 1 for actions, 1000 + 1000 * workload + n for workloads, WATCHER_CLIENTS +
+ * 10,000 * workload + n for a workload's watchers.
+ */
 const ACTION_CLIENT = 1;
+const WATCHER_CLIENTS = 1_000_000;
 
 export interface SessionOptions {
   host?: NodeHost<PeerMessage, ClientRequest, ClientResponse>;
@@ -92,12 +98,16 @@ export class Session {
    * ones included.
    */
   onEtcdctlWatchEnd: ((node: number, command: string, reason: string) => void) | undefined;
-  /** Open watch streams (the etcdctl action's), answered through onResponse. */
+  /** Open watch streams (the etcdctl action's, workload watchers'), answered through onResponse. */
   private readonly streams = new WatchStreams((node, clientId, request) => {
     const requestId = this.nextRequestId++;
-    this.cluster.conductor.request(node, clientId, requestId, request);
+    this.dial(node, clientId, requestId, request);
     return requestId;
   });
+  /** The proxy in front of the cluster, when the settings put one there (source article 001). */
+  readonly proxy: ProxyNode | undefined;
+  /** What the workloads' watchers have received: responses, and the events in them. */
+  readonly watchStats = { watchers: 0, responses: 0, events: 0 };
 
   private constructor(
     readonly scenario: Scenario,
@@ -110,6 +120,13 @@ export class Session {
     this.timeline = timeline;
     this.metrics = metrics;
     this.pending = [...scenario.actions];
+    if (scenario.settings.proxy) {
+      this.proxy = new ProxyNode(
+        cluster.conductor,
+        (r) => this.onResponse(r),
+        scenario.settings.cpuCores,
+      );
+    }
     this.actionCtx = {
       cluster,
       leader: () => this.leaderNow(),
@@ -126,6 +143,7 @@ export class Session {
       etcdctlWatchEnd: (node, command, reason) => this.onEtcdctlWatchEnd?.(node, command, reason),
       startWorkload: (name, spec, node) => this.startWorkload(name, spec, node),
       stopWorkload: (name) => this.stopWorkload(name),
+      proxy: scenario.settings.proxy,
     };
     this.restoredAtUs = scenario.restore ? 0 : undefined;
   }
@@ -185,13 +203,17 @@ export class Session {
         if (r.kind === 'lease-expired') holder.session?.onLeaseExpired(r);
         if (r.kind === 'cluster-restored' && holder.session) holder.session.restoredAtUs ??= r.atUs;
         // a member that goes down drops its clients' connections: its watches end
-        if (r.kind === 'crash' && typeof r.node === 'number')
+        if (r.kind === 'crash' && typeof r.node === 'number') {
           holder.session?.streams.memberDown(r.node, `n${r.node} went down: the watch ended`);
+          holder.session?.proxy?.memberDown(r.node);
+        }
         if (r.kind === 'leader-change' && r.to === r.node) metrics.recordLeaderChange();
         opts.onTrace?.(r);
       },
       onResponse: (r) => holder.session?.onResponse(r),
       onRequestLost: (r) => {
+        if (r.clientId === PROXY_CLIENT)
+          return holder.session?.proxy?.refused(r.requestId, refused(r.node));
         const op = holder.session?.inflight.get(`${r.clientId}/${r.requestId}`);
         const response = refused(r.node);
         if (op) response.method = op.method as ClientRequest['method'];
@@ -383,7 +405,14 @@ export class Session {
       this.history.push(entry.op);
     }
     this.inflight.set(`${clientId}/${requestId}`, entry);
-    this.cluster.conductor.request(node, clientId, requestId, request);
+    this.dial(node, clientId, requestId, request);
+  }
+
+  /** Puts a client's call on its way: to a member, or to the proxy (PROXY_NODE). */
+  private dial(node: number, clientId: number, requestId: number, request: ClientRequest): void {
+    if (node !== PROXY_NODE) this.cluster.conductor.request(node, clientId, requestId, request);
+    else if (this.proxy) this.proxy.request(clientId, requestId, request);
+    else throw new Error('there is no proxy in this run: turn it on in the settings');
   }
 
   private onResponse(r: {
@@ -391,9 +420,13 @@ export class Session {
     requestId: number;
     response: ClientResponse;
     atUs: number;
+    /** The member that answered (a proxy's answer has none). */
+    node?: number;
     /** The member was down: the call never reached it. */
     lost?: boolean;
   }): void {
+    if (r.clientId === PROXY_CLIENT && r.node !== undefined)
+      return this.proxy?.fromMember(r.node, r.requestId, r.response);
     if (this.streams.answer(r.clientId, r.requestId, r.response)) return;
     const key = `${r.clientId}/${r.requestId}`;
     const op = this.inflight.get(key);
@@ -459,7 +492,16 @@ export class Session {
   ): void {
     const c = this.cluster.conductor;
     const gen = new WorkloadGenerator(spec, this.scenario.seed, w, () => c.nodeIds());
-    const target = node === undefined ? () => gen.pickNode() : () => node;
+    // With a proxy, every workload client calls it; the member is drawn all the same, so the
+    // requests are the same with and without the proxy. A workload started on a chosen node
+    // calls that node.
+    const target =
+      node !== undefined
+        ? () => node
+        : () => {
+            const picked = gen.pickNode();
+            return this.proxy ? PROXY_NODE : picked;
+          };
     const running = () => c.now < handle.stopUs;
     if (spec.mode === 'open') {
       const arrive = () => {
@@ -484,6 +526,25 @@ export class Session {
         };
         c.at(startUs, 'client-start', next);
       }
+    }
+    for (let k = 0; k < (spec.watchers ?? 0); k++) {
+      const clientId = WATCHER_CLIENTS + 10_000 * w + k;
+      c.at(startUs, 'watcher-start', () => {
+        this.watchStats.watchers++;
+        this.streams.watch(
+          target(),
+          clientId,
+          { method: 'watch', body: { key: keyName(0), range_end: keyName(spec.keySpace) } },
+          {
+            onResponse: (r) => {
+              if (!r.ok) return;
+              this.watchStats.responses++;
+              this.watchStats.events += (r.body as WatchStreamResponse).events.length;
+            },
+            onEnd: () => {},
+          },
+        );
+      });
     }
   }
 }

@@ -20,6 +20,7 @@ import type { Story } from './types';
 import { backupStory } from './backup-story';
 import { freelistStory } from './freelist-story';
 import { quotaStory } from './quota-story';
+import { proxyStory } from './proxy-story';
 
 export * from './types';
 
@@ -911,6 +912,7 @@ export const STORIES: readonly Story[] = [
   METRICS_STORY,
   quotaStory,
   freelistStory,
+  proxyStory,
 ];
 
 export function storyById(id: string): Story | undefined {

@@ -54,6 +54,7 @@ import {
   type StoryRun,
 } from './figures';
 import { bcryptCheckUs } from '../server/auth';
+import { measureProxy, type ProxyFigures } from './proxy-story';
 
 export * from './figures';
 
@@ -93,6 +94,8 @@ export interface ReadPoint {
 }
 
 export interface StoriesFigures {
+  /** Story 12, by variant ('proxy', 'no-proxy'); absent from figures made before it. */
+  proxy?: Record<string, ProxyFigures & { watchEvents: number }>;
   auth: { bcrypt_rps: number; token_rps: number };
   /**
    * Beside "auth": auth off; the most per-request bcrypt could ever serve (cores / check);
@@ -332,5 +335,6 @@ export async function measureStories(opts: MeasureOptions = {}): Promise<Stories
     partition: await measurePartition(opts),
     figure8: await measureFigure8(opts),
     membership: await measureMembership(opts),
+    proxy: await measureProxy(),
   };
 }

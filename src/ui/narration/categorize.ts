@@ -71,6 +71,12 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['auth', 'client'],
   ['etcdctl', 'client'],
   ['etcdctl-interrupt', 'client'],
+  ['client-load', 'client'],
+  ['proxy-request', 'client'],
+  ['proxy-response', 'client'],
+  ['proxy-cache', 'client'],
+  ['proxy-watchers', 'client'],
+  ['proxy-fanout', 'client'],
   ['lock', 'storage'],
   ['snapshot', 'storage'],
   ['snapshot-restored', 'storage'],
@@ -128,6 +134,7 @@ const ACTION_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, Even
   ['delete', 'client'],
   ['arrival', 'client'],
   ['client-start', 'client'],
+  ['watcher-start', 'client'],
   ['client-retry', 'client'],
   ['start-workload', 'client'],
   ['stop-workload', 'client'],
@@ -245,7 +252,12 @@ export function isNotable(r: TraceRecord): boolean {
       return r.to !== r.node && r.from !== r.node;
     case 'action': {
       const label = str(r.label);
-      return label !== undefined && label !== 'arrival' && label !== 'client-start';
+      return (
+        label !== undefined &&
+        label !== 'arrival' &&
+        label !== 'client-start' &&
+        label !== 'watcher-start'
+      );
     }
     default:
       return NOTABLE_KINDS.has(r.kind);

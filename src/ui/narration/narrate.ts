@@ -9,6 +9,14 @@
 import type { TraceRecord } from '../../sim/conductor';
 import type { NarrationContext } from './context';
 import { messagePurpose } from './messages';
+import {
+  narrateClientLoad,
+  narrateProxyCache,
+  narrateProxyFanout,
+  narrateProxyRequest,
+  narrateProxyResponse,
+  narrateProxyWatchers,
+} from './proxy';
 import { describeNodeSettings, describeSettings } from './settings';
 import { humanizeBytes } from '../../etcdctl/format';
 import { count, duration, nodeList, nodeName, num, plainText, rpcName, str } from './words';
@@ -685,6 +693,7 @@ const ACTION_PHRASES: ReadonlyMap<string, string> = new Map([
   ['etcdctl-interrupt', 'Action: Ctrl+C in the console'],
   ['arrival', 'A workload client sends its next request'],
   ['client-start', 'A workload client starts'],
+  ['watcher-start', 'A workload watcher opens its watch'],
   ['client-retry', 'A workload client tries again after a failed request'],
   ['start-workload', 'Action: start a workload'],
   ['stop-workload', 'Action: stop a workload'],
@@ -799,6 +808,13 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['alarm-raise', narrateAlarmRaise],
   ['alarm', narrateAlarm],
   ['defrag', narrateDefrag],
+  ['client-load', narrateClientLoad],
+  // the gRPC proxy
+  ['proxy-request', narrateProxyRequest],
+  ['proxy-response', narrateProxyResponse],
+  ['proxy-cache', narrateProxyCache],
+  ['proxy-watchers', narrateProxyWatchers],
+  ['proxy-fanout', narrateProxyFanout],
 ]);
 
 /** Every record kind narrate has a sentence for (others get a generic one). */

@@ -247,6 +247,28 @@ async function quotaRun(f: Follower): Promise<void> {
 }
 
 /** An unsafe setting the invariants catch: the run narrates the broken property. */
+/** A storm through the gRPC proxy, with watchers, and a crash of a member under it. */
+async function proxyRun(f: Follower): Promise<void> {
+  const scenario = parseScenario({
+    version: 1,
+    seed: 3,
+    settings: { proxy: true },
+    workloads: [
+      {
+        mode: 'open',
+        rate: 300,
+        mix: { 'range-cheap': 4, put: 1 },
+        linearizable: false,
+        keySpace: 2,
+        startMs: 1500,
+        watchers: 3,
+      },
+    ],
+    actions: [{ atUs: 2_200_000, kind: 'crash', node: 2 }],
+  });
+  await runScenario(scenario, { untilUs: 2_500_000, onTrace: f.onTrace });
+}
+
 async function unsafeRun(f: Follower): Promise<void> {
   const scenario = planScenario(3, { minutes: 1, unsafe: 'no-vote-persist' });
   await runScenario(scenario, { untilUs: 4_000_000, onTrace: f.onTrace });
@@ -269,6 +291,7 @@ beforeAll(async () => {
   await unsafeRun(noPreVote);
   // a backup saved, the cluster lost and restored from it (snapshot-saved, cluster-restored)
   await runScenario(backupScenario(), { untilUs: BACKUP_END_US, onTrace: follower.onTrace });
+  await proxyRun(follower);
 }, 120_000);
 
 /** The trace kinds the code emits, read from the source that emits them. */

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { act } from './actions';
 import { shellWord } from '../../etcdctl/parse';
 import { runLine } from './console';
-import { NodeSelect } from './panels';
+import { clientTargets, NodeSelect } from './panels';
 import { usePlayground } from './store';
 
 /**
@@ -16,7 +16,7 @@ export function ClientBar() {
   const [node, setNode] = useState(1);
   const [key, setKey] = useState('greeting');
   const [value, setValue] = useState('hello');
-  const ids = session?.cluster.conductor.nodeIds() ?? [];
+  const ids = clientTargets(session);
   return (
     <section className="panel" aria-labelledby="client-title">
       <h2 id="client-title">Client</h2>

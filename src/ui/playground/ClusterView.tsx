@@ -1,18 +1,22 @@
 import { arc } from 'd3';
 import { useMemo } from 'react';
+import { PROXY_NODE } from '../../sim/proxy-node';
 import type { NodeView } from '../../sim/timeline';
 import { act, settingsAt } from './actions';
 import {
   NODE_RADIUS,
   VIEW_SIZE,
   linkStatesAt,
+  proxyPosition,
   ringPositions,
   type LinkState,
   type Point,
 } from './geometry';
+import { loadIndex } from './load-index';
 import { MessageLayer } from './MessageLayer';
 import { ReadLayer } from './ReadLayer';
 import { readRoundsOf } from './read-rounds';
+import { ProxyGlyph, ProxyLinks } from './ProxyGlyph';
 import { usePlayground } from './store';
 import type { Session } from '../../sim/session';
 
@@ -42,6 +46,7 @@ function NodeGlyph({
   electionUs,
   viewUs,
   interactive,
+  cpuShare,
 }: {
   n: NodeView;
   at: Point;
@@ -50,6 +55,8 @@ function NodeGlyph({
   electionUs: number;
   viewUs: number;
   interactive: boolean;
+  /** Its client-facing CPU over the last second, as a share of its cores (load-index.ts). */
+  cpuShare: number;
 }) {
   const cls =
     n.liveness !== 'up'
@@ -107,8 +114,18 @@ function NodeGlyph({
       <text className="node-index" y={NODE_RADIUS + 20}>
         commit {n.commit} · applied {n.applied}
       </text>
+      {cpuShare > 0 && (
+        <text className="node-load" y={NODE_RADIUS + 34} data-testid={`node-load-${n.id}`}>
+          client cpu {formatShare(cpuShare)}
+        </text>
+      )}
     </g>
   );
+}
+
+function formatShare(x: number): string {
+  const pct = 100 * x;
+  return pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
 }
 
 function Link({
@@ -211,7 +228,14 @@ export function ClusterDiagram({
 }) {
   const idsKey = session.cluster.conductor.nodeIds().join(',');
   const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split(',').map(Number)), [idsKey]);
-  const pos = useMemo(() => ringPositions(ids), [ids]);
+  const hasProxy = session.proxy !== undefined;
+  const pos = useMemo(() => {
+    const p = ringPositions(ids);
+    if (hasProxy) p.set(PROXY_NODE, proxyPosition(ids.length));
+    return p;
+  }, [ids, hasProxy]);
+  const load = loadIndex(session.timeline);
+  const cores = settingsAt(session, viewUs).cpuCores;
   const nodes = session.timeline.nodesAt(viewUs);
   const messages = session.timeline.messagesAt(viewUs);
   const linkState = linkStatesAt(session.scenario.actions, viewUs);
@@ -242,6 +266,8 @@ export function ClusterDiagram({
         ))}
       </g>
 
+      {hasProxy && <ProxyLinks at={pos.get(PROXY_NODE)!} members={ids.map((id) => pos.get(id)!)} />}
+
       <g className="nodes">
         {nodes.map((n) => (
           <NodeGlyph
@@ -253,10 +279,12 @@ export function ClusterDiagram({
             electionUs={electionUs}
             viewUs={viewUs}
             interactive={interactive}
+            cpuShare={load.cpuShare(n.id, viewUs, cores)}
           />
         ))}
       </g>
       <ReadLayer scene={scene} nodes={nodes} pos={pos} />
+      {hasProxy && <ProxyGlyph at={pos.get(PROXY_NODE)!} view={load.proxyAt(viewUs)} />}
       {/* Messages last: small and moving, they stay clickable over the nodes they leave. */}
       <MessageLayer
         messages={messages}

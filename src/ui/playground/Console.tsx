@@ -7,7 +7,7 @@ import { MAX_ETCDCTL_LENGTH } from '../../sim/actions';
 import { interrupt, runLine } from './console';
 import { print, prompt } from './console-output';
 import { addUpload } from './snapshot-files';
-import { NodeSelect } from './panels';
+import { clientTargets, NodeSelect } from './panels';
 import { usePlayground } from './store';
 
 /** The panel's body (lazy-panels.tsx loads it when the panel opens). */
@@ -16,7 +16,7 @@ export function ConsoleBody() {
   const lines = usePlayground((s) => s.consoleLines);
   const history = usePlayground((s) => s.consoleHistory);
   usePlayground((s) => s.tick);
-  const ids = session?.cluster.conductor.nodeIds() ?? [];
+  const ids = clientTargets(session);
   const [node, setNode] = useState(1);
   const [line, setLine] = useState('');
   /** Where in the history up/down is: history.length means the line being typed. */

@@ -9,6 +9,7 @@
 // at 1x spent about 60% of each frame's script in React diffing and committing 300 circles' props
 // (render, updateProperties, setProp) for what is two attribute writes per circle.
 import { memo, useLayoutEffect, useRef } from 'react';
+import { PROXY_NODE } from '../../sim/proxy-node';
 import type { MessageView } from '../../sim/timeline';
 import { messageProgress } from '../../sim/timeline';
 import { alongLink, laneOffset, type Point } from './geometry';
@@ -23,7 +24,13 @@ export function messageClass(type: string): string {
   if (type.startsWith('MsgReadIndex')) return 'msg-readindex';
   if (type.startsWith('MsgSnap')) return 'msg-snap';
   if (type === 'MsgTimeoutNow') return 'msg-timeoutnow';
+  if (type.startsWith('Proxy')) return 'msg-proxy';
   return 'msg-other';
+}
+
+/** A message's end: a member, or the proxy (src/sim/proxy-node.ts). */
+function endName(id: number): string {
+  return id === PROXY_NODE ? 'proxy' : `n${id}`;
 }
 
 /** One message copy; its place is written by MessageLayer's layout effect. */
@@ -62,7 +69,7 @@ const MessageDot = memo(function MessageDot({
       }
     >
       <title>
-        {type} n{from} → n{to}
+        {type} {endName(from)} → {endName(to)}
         {mark ? ` (${READ_MARK_LABEL[mark]})` : ''}
         {dying ? ` (dropped: ${dropReason})` : ''}
       </title>

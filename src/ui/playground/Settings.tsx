@@ -61,6 +61,7 @@ const UNSAFE_LABELS: Record<UnsafeSetting, string> = {
 function toDraft(s: ClusterSettings, seed: number): Draft {
   const d: Draft = { seed: String(seed), size: String(s.size) };
   for (const u of UNSAFE_SETTINGS) d[`unsafe:${u}`] = s.unsafe.includes(u);
+  d.proxy = s.proxy;
   for (const [k] of LIVE_NUMBERS) d[k] = String(s[k]);
   for (const [k] of CHOICES) d[k] = String(s[k]);
   for (const [k] of FLAGS) d[k] = s[k] === true;
@@ -74,6 +75,7 @@ function fromDraft(d: Draft, base: ClusterSettings): { settings: ClusterSettings
   for (const [k] of CHOICES) raw[k] = d[k];
   for (const [k] of FLAGS) raw[k] = d[k];
   raw.unsafe = UNSAFE_SETTINGS.filter((u) => d[`unsafe:${u}`] === true);
+  raw.proxy = d.proxy === true;
   const seed = Number(d.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new ScenarioError('seed', 'must be a whole number from 0 to 4294967295');
@@ -226,6 +228,11 @@ export function Settings() {
               Seed
               <input value={String(draft.seed)} onChange={field('seed')} aria-label="Seed" />
             </label>
+            <label className="flag">
+              <input type="checkbox" checked={draft.proxy === true} onChange={field('proxy')} />{' '}
+              gRPC proxy in front: workload clients call it (it caches serializable gets and
+              coalesces watches)
+            </label>
             <fieldset className="unsafe">
               <legend>Unsafe, for teaching (off in etcd)</legend>
               {UNSAFE_SETTINGS.map((u) => (
@@ -240,10 +247,10 @@ export function Settings() {
               ))}
             </fieldset>
             <p className="hint">
-              Cluster size, seed and the unsafe settings shape a run from its first event: changing
-              any of them starts a new run (with every setting above as its initial settings). Each
-              unsafe setting breaks a rule Raft or etcd relies on; the invariant checker stops the
-              run where it breaks something.
+              Cluster size, seed, the proxy and the unsafe settings shape a run from its first
+              event: changing any of them starts a new run (with every setting above as its initial
+              settings). Each unsafe setting breaks a rule Raft or etcd relies on; the invariant
+              checker stops the run where it breaks something.
             </p>
             <div className="buttons">
               <button type="button" onClick={() => void restart()}>

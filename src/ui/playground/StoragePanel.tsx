@@ -8,7 +8,6 @@ import { scaleLinear, type ZoomTransform } from 'd3';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { workloadsInEffect } from '../../sim/actions';
 import { act, settingsAt } from './actions';
-import { DisclosurePanel } from './Disclosure';
 import { NodeSelect } from './panels';
 import {
   asOf,
@@ -104,15 +103,8 @@ function axisTime(us: number, spanUs: number): string {
   return `${(us / 1e6).toFixed(digits)}`;
 }
 
-export function StoragePanel() {
-  return (
-    <DisclosurePanel name="storage" title="Storage">
-      <StorageBody />
-    </DisclosurePanel>
-  );
-}
-
-function StorageBody() {
+/** The panel's body (lazy-panels.tsx loads it when the panel opens). */
+export function StorageBody() {
   const session = usePlayground((s) => s.session);
   const viewUs = usePlayground((s) => s.viewUs);
   const tick = usePlayground((s) => s.tick);

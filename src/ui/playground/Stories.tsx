@@ -124,7 +124,8 @@ export function StoryCard() {
   const set = (patch: Partial<PlaygroundState>) => usePlayground.getState().set(patch);
   const jump = (k: number) => {
     const at = checkpointAt(progress, k);
-    if (at === undefined) {
+    // (a checkpoint at a time is not reached before the run gets there)
+    if (at === undefined || at > open.session.nowUs) {
       // Not reached yet: play on until it is (the ones before it pause on the way no more).
       set({ story: { ...open, progress: dismiss({ ...progress, next: k }) }, playing: true });
       return;

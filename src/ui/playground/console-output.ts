@@ -1,6 +1,7 @@
 // The console's scrollback (Console.tsx draws it, console.ts runs its commands): what is typed,
 // and the answers to etcdctl actions, which come back through Session.onEtcdctlAnswer and print
 // as etcdctl prints them, replayed ones (opening a share link) with the command they answer.
+import { PROXY_NODE } from '../../sim/proxy-node';
 import { formatResponse } from '../../etcdctl/format';
 import { parseEtcdctl } from '../../etcdctl/parse';
 import type { ClientResponse, WatchStreamResponse } from '../../server/requests';
@@ -14,7 +15,8 @@ let nextLine = 1;
 /** Commands sent from the console and not yet answered: their answer prints without an echo. */
 const pending: { node: number; command: string }[] = [];
 
-export const prompt = (node: number): string => `n${node}$ etcdctl `;
+export const prompt = (node: number): string =>
+  `${node === PROXY_NODE ? 'proxy' : `n${node}`}$ etcdctl `;
 
 export function print(kind: ConsoleLine['kind'], text: string): void {
   const st = usePlayground.getState();

@@ -24,6 +24,15 @@ export function ringPositions(ids: readonly number[], size = VIEW_SIZE): Map<num
   return out;
 }
 
+/**
+ * Where the proxy stands (src/sim/proxy-node.ts): in the middle of the ring, where no link
+ * between members passes once there are three; beside the members when fewer.
+ */
+export function proxyPosition(memberCount: number, size = VIEW_SIZE): Point {
+  const c = size / 2;
+  return memberCount >= 3 ? { x: c, y: c } : { x: 80, y: c };
+}
+
 /** The point a fraction `p` of the way along a link, from rim to rim of the two nodes. */
 export function alongLink(a: Point, b: Point, p: number, inset = NODE_RADIUS): Point {
   const dx = b.x - a.x;

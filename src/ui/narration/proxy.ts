@@ -1,0 +1,58 @@
+// Sentences for the gRPC proxy's records (src/sim/proxy-node.ts, src/proxy) and for the members'
+// client load (src/server/load.ts).
+import type { TraceRecord } from '../../sim/conductor';
+import { count, duration, num, plainText, rpcName, str } from './words';
+
+function client(r: TraceRecord): string {
+  const id = num(r.clientId);
+  const req = num(r.requestId);
+  return `${id === undefined ? 'a client' : `client ${id}`}${req === undefined ? '' : `'s request ${req}`}`;
+}
+
+export function narrateProxyRequest(r: TraceRecord): string {
+  const method = str(r.method);
+  const what = method === undefined ? 'a request' : `a ${rpcName(plainText(method, 40))}`;
+  const key = str(r.key);
+  return `${client(r).replace(/'s request \d+$/, '')} sends ${what}${key === undefined ? '' : ` for key "${plainText(key)}"`} to the proxy`;
+}
+
+export function narrateProxyResponse(r: TraceRecord): string {
+  const error = str(r.error);
+  if (r.ok === false || error !== undefined)
+    return `The proxy answers ${client(r)} with an error${error === undefined ? '' : `: ${plainText(error)}`}`;
+  const revision = num(r.revision);
+  return `The proxy answers ${client(r)}${revision === undefined ? '' : ` at revision ${revision}`}`;
+}
+
+export function narrateProxyCache(r: TraceRecord): string {
+  const hits = num(r.hits);
+  const misses = num(r.misses);
+  const rate =
+    hits !== undefined && misses !== undefined && hits + misses > 0
+      ? ` (hit rate ${Math.round((100 * hits) / (hits + misses))}%)`
+      : '';
+  if (r.compacted === true)
+    return `The proxy refuses ${client(r)}: the revision asked for is compacted`;
+  return r.hit === true
+    ? `The proxy answers ${client(r)} from its cache${rate}`
+    : `${client(r)} is not in the proxy's cache: it goes to a member${rate}`;
+}
+
+export function narrateProxyWatchers(r: TraceRecord): string {
+  const watchers = num(r.watchers) ?? 0;
+  const upstream = num(r.upstream) ?? 0;
+  return `The proxy serves ${count(watchers, 'watcher', 'watchers')} on ${count(upstream, 'watch stream', 'watch streams')} to the cluster`;
+}
+
+export function narrateProxyFanout(r: TraceRecord): string {
+  const n = num(r.responses) ?? 0;
+  return `The proxy sends one watch response on to ${count(n, 'watcher', 'watchers')}`;
+}
+
+export function narrateClientLoad(r: TraceRecord): string {
+  const node = num(r.node);
+  const requests = num(r.requests) ?? 0;
+  const cpu = num(r.cpuUs) ?? 0;
+  const who = node === undefined ? 'A member' : `n${node}`;
+  return `${who} served ${count(requests, 'client request', 'client requests')} since its last tick: ${duration(cpu)} of CPU`;
+}

@@ -15,12 +15,23 @@ const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
   ),
 })).v;
 
+/** `v` as the codec keeps it: -0 is written as 0 (as JSON does), at any depth. */
+function withoutNegativeZero(v: Value): Value {
+  if (Object.is(v, -0)) return 0;
+  if (Array.isArray(v)) return v.map(withoutNegativeZero);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array))
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, x === undefined ? x : withoutNegativeZero(x)]),
+    );
+  return v;
+}
+
 describe('value codec', () => {
   it('round-trips plain data with byte arrays', () => {
     fc.assert(
       fc.property(value, (v) => {
         const back = decodeValue(encodeValue(v));
-        expect(back).toEqual(Object.is(v, -0) ? 0 : v);
+        expect(back).toEqual(withoutNegativeZero(v));
       }),
     );
   });

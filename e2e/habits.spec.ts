@@ -121,6 +121,8 @@ test('every panel is reachable from the keyboard, and opens from it', async ({ p
     if (at.panel) reached.set(at.panel, (reached.get(at.panel) ?? 0) + 1);
     if (at.closed) {
       await page.keyboard.press('Enter');
+      // a panel's body loads the first time it opens (lazy-panels.tsx)
+      await expect(page.getByText('Loading…', { exact: true })).toHaveCount(0);
       // A panel may move focus inside as it opens (the console's command line).
       const inside = await page.evaluate(
         () =>

@@ -331,7 +331,7 @@ ${table(
     ...(f.proxy
       ? [
           [
-            '12 proxy',
+            `${STORIES.find((x) => x.id === 'proxy')?.number ?? '?'} proxy`,
             'the proxy "effectively eliminates CPU load on the etcd server"',
             `members' client CPU ${n(f.proxy['no-proxy']!.memberCpuPct, 1)}% without, ${n(f.proxy.proxy!.memberCpuPct, 1)}% with`,
             f.proxy.proxy!.memberCpuPct * 5 < f.proxy['no-proxy']!.memberCpuPct ? 'yes' : 'no',

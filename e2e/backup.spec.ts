@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { consoleRunner } from './console-run';
 import { encodeFragment } from '../src/scenario/link-codec';
 import { Session } from '../src/sim/session';
 import { backupScenario } from '../src/stories/backup-story';
@@ -18,17 +19,7 @@ async function openConsole(page: Page) {
   await page.goto('/');
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Console', exact: true }).click();
-  const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
-  const out = page.getByTestId('console-output');
-  const last = out.locator('.console-line.output, .console-line.error').last();
-  /** Runs a command line and waits for what it printed. */
-  const run = async (line: string, printed: string | RegExp, timeout = 10_000) => {
-    const before = await out.locator('.console-line').count();
-    await input.fill(line);
-    await input.press('Enter');
-    await expect(out.locator('.console-line')).toHaveCount(before + 2, { timeout });
-    await expect.poll(() => last.textContent(), { timeout }).toMatch(printed);
-  };
+  const { last, run } = consoleRunner(page);
   /** Uploads `bytes` as file `name` through the console's Upload button. */
   const upload = async (name: string, bytes: Buffer) => {
     const chooser = page.waitForEvent('filechooser');

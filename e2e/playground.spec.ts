@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { consoleRunner } from './console-run';
 import { readFile } from 'node:fs/promises';
 import { planScenario } from '../src/check/fuzz/plan';
 import { encodeFragment } from '../src/scenario/link-codec';
@@ -569,18 +570,8 @@ test('the console speaks etcdctl: put, get, -w json, a malformed command, histor
   const errors = await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Console', exact: true }).click();
-  const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
+  const { input, out, last, run } = consoleRunner(page);
   await expect(input).toBeFocused();
-  const out = page.getByTestId('console-output');
-  const last = out.locator('.console-line.output, .console-line.error').last();
-  /** Runs a command line and waits for what it printed. */
-  const run = async (line: string, printed: string | RegExp) => {
-    const before = await out.locator('.console-line').count();
-    await input.fill(line);
-    await input.press('Enter');
-    await expect(out.locator('.console-line')).toHaveCount(before + 2, { timeout: 10_000 });
-    await expect.poll(() => last.textContent(), { timeout: 10_000 }).toMatch(printed);
-  };
   await run('put foo bar', /^OK$/);
   await run('get foo', /^foo\nbar$/);
   await run('get foo -w json', /"kvs":\[\{"key":"Zm9v",/);

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { consoleRunner } from './console-run';
 
 // The space quota and the backend's pages in the real app (real workers, real IndexedDB): the
 // quota story's checkpoints, and the same recovery typed into the console by hand.
@@ -72,17 +73,7 @@ test('the console: fill past a quota set in Settings, see NOSPACE, compact, defr
   await page.getByRole('button', { name: 'Apply now', exact: true }).click();
   await page.getByRole('button', { name: 'Console', exact: true }).click();
   const console = page.getByRole('region', { name: 'Console' });
-  const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
-  const out = page.getByTestId('console-output');
-  const last = out.locator('.console-line.output, .console-line.error').last();
-  const run = async (line: string, printed: string | RegExp) => {
-    const before = await out.locator('.console-line').count();
-    await input.fill(line);
-    await input.press('Enter');
-    await expect(out.locator('.console-line')).toHaveCount(before + 2, { timeout: 15_000 });
-    await expect.poll(() => last.textContent(), { timeout: 15_000 }).toMatch(printed);
-    return (await last.textContent())!;
-  };
+  const { run } = consoleRunner(page, 15_000);
   const big = 'v'.repeat(12_000);
   let refused = false;
   for (let i = 0; i < 12 && !refused; i++) {

@@ -90,13 +90,12 @@ describe('chartsData', () => {
     expect(chartsData([], 500_000, marks).leaderChanges).toEqual([marks[0]]);
   });
 
-  it('handles thousands of calls quickly', () => {
+  it('handles thousands of calls', () => {
     const h = Array.from({ length: 20_000 }, (_, i) =>
       op(i, i % 3 ? 'get' : 'put', i * 500, i * 500 + 3_000),
     );
-    const t = performance.now();
+    // (its speed is not timed here: wall-clock figures belong to benchmarks)
     const d = chartsData(h, 10_000_000);
-    expect(performance.now() - t).toBeLessThan(200);
     expect(d.totals.reads + d.totals.writes).toBe(19_995);
   });
 });

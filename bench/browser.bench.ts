@@ -110,7 +110,8 @@ async function main(): Promise<void> {
         }
         console.log(
           `concurrency ${concurrency}: ${r.committedPuts} puts in ${(r.wallMs / 1000).toFixed(1)} s wall ` +
-            `-> ${r.putsPerWallS.toFixed(0)} puts/s (${r.failedPuts} failed, ${r.databases} databases)`,
+            `-> ${r.putsPerWallS.toFixed(0)} puts/s (${r.failedPuts} failed, ${r.databases} databases, ` +
+            `${r.roundTripsPerPut.toFixed(2)} worker round trips per put)`,
         );
         results.push(r);
         await page.close();
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
       notes:
         `${r.committedPuts} puts in ${(r.wallMs / 1000).toFixed(1)} s wall (${r.simulatedS} s ` +
         `simulated, ${r.putsPerSimulatedS.toFixed(0)} puts per simulated s, p99 ` +
-        `${r.p99SimulatedMs.toFixed(1)} simulated ms), trace ${r.traceHash} (= in process)`,
+        `${r.p99SimulatedMs.toFixed(1)} simulated ms), ${r.roundTripsPerPut.toFixed(2)} worker ` +
+        `round trips per put, trace ${r.traceHash} (= in process)`,
     }));
     report('browser', figures);
   } finally {

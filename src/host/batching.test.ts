@@ -15,7 +15,12 @@ async function hashes(scenario: Scenario, untilUs: number) {
   const plain = await runScenario(scenario, { untilUs, host: new InProcessHost(specs) });
   const host = new BatchingInProcessHost(specs);
   const batched = await runScenario(scenario, { untilUs, host });
-  return { plain: plain.traceHash, batched: batched.traceHash, ran: host.ran };
+  return {
+    plain: plain.traceHash,
+    batched: batched.traceHash,
+    ran: host.ran,
+    together: host.together,
+  };
 }
 
 const closedLoop = (concurrency: number, settings: object = {}) =>
@@ -60,4 +65,53 @@ describe('running inputs ahead in batches', () => {
     const u = await hashes(unsafe, unsafe.cursorUs!);
     expect(u.batched).toBe(u.plain);
   }, 60_000);
+
+  describe('several nodes at once, when clients are a trip away (clientLatencyMs)', () => {
+    const withClients = (s: Scenario, clientLatencyMs = 1): Scenario => ({
+      ...s,
+      settings: { ...s.settings, clientLatencyMs },
+    });
+
+    it('leaves a loaded run unchanged, and does hand nodes their inputs together', async () => {
+      for (const s of [
+        closedLoop(1),
+        closedLoop(64),
+        closedLoop(16, { fsyncMs: 0.3, networkJitterMs: 0.5 }),
+      ]) {
+        const r = await hashes(withClients(s), 3_000_000);
+        expect(r.batched, s.title).toBe(r.plain);
+        // Not vacuous: many calls ran while another node's were under way.
+        expect(r.together.filter((n) => n > 1).length, s.title).toBeGreaterThan(50);
+      }
+      // A client trip shorter than any message: the client's bound, not the network's, holds.
+      const short = await hashes(withClients(closedLoop(32), 0.05), 3_000_000);
+      expect(short.batched).toBe(short.plain);
+      expect(short.together.some((n) => n > 1)).toBe(true);
+    }, 60_000);
+
+    it('leaves faulty runs unchanged (crashes, partitions, a lossy and reordering network)', async () => {
+      for (const seed of [1, 2, 3, 4]) {
+        const plan = withClients(planScenario(seed, { minutes: 0.2 }), 2);
+        const f = await hashes(plan, plan.cursorUs!);
+        expect(f.batched, `fuzz seed ${seed}`).toBe(f.plain);
+      }
+      const lossy = withClients(
+        closedLoop(32, { networkLoss: 0.05, networkDuplicate: 0.05, networkReorder: 0.1 }),
+      );
+      const l = await hashes(lossy, 3_000_000);
+      expect(l.batched).toBe(l.plain);
+    }, 90_000);
+
+    it('runs one node at a time with the proxy in front (it answers sooner than a trip)', async () => {
+      const s = withClients(closedLoop(16, { proxy: true }));
+      const r = await hashes(s, 2_500_000);
+      expect(r.batched).toBe(r.plain);
+      expect(r.together.every((n) => n === 1)).toBe(true);
+    }, 60_000);
+
+    it('runs one node at a time without a client trip, as before', async () => {
+      const r = await hashes(closedLoop(32), 2_500_000);
+      expect(r.together.every((n) => n === 1)).toBe(true);
+    }, 60_000);
+  });
 });

@@ -88,9 +88,13 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     }
   }
 
+  /** Calls made to the nodes' workers to step them (step and stepMany): the benchmark's count. */
+  roundTrips = 0;
+
   async step(id: number, atUs: number, input: HostInput): Promise<HostOutput> {
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
+    this.roundTrips++;
     return w.api.step(atUs, input);
   }
 
@@ -102,6 +106,7 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
   ) {
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
+    this.roundTrips++;
     return w.api.stepMany(inputs, bounds);
   }
 

@@ -57,6 +57,11 @@ export interface ClusterSettings {
   fsyncJitterMs: number;
   networkLatencyMs: number;
   networkJitterMs: number;
+  /**
+   * How long a client's call takes to reach a member (0: at once, the default). Clients on the
+   * same network as the members would see about networkLatencyMs; the browser benchmark says so.
+   */
+  clientLatencyMs: number;
   /** Probability in [0, 1] that a message is lost. */
   networkLoss: number;
   /** Probability in [0, 1] that a message is delivered twice. */
@@ -92,6 +97,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   fsyncJitterMs: 1,
   networkLatencyMs: 1,
   networkJitterMs: 0.2,
+  clientLatencyMs: 0,
   networkLoss: 0,
   networkDuplicate: 0,
   networkReorder: 0,
@@ -245,6 +251,7 @@ const SETTING_CHECKS: {
   fsyncJitterMs: (v, p) => num(v, p, 0, 60_000),
   networkLatencyMs: (v, p) => num(v, p, 0, 60_000),
   networkJitterMs: (v, p) => num(v, p, 0, 60_000),
+  clientLatencyMs: (v, p) => num(v, p, 0, 60_000),
   networkLoss: (v, p) => num(v, p, 0, 1),
   networkDuplicate: (v, p) => num(v, p, 0, 1),
   networkReorder: (v, p) => num(v, p, 0, 1),

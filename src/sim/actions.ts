@@ -443,13 +443,14 @@ export const ACTIONS: Record<string, ActionDef> = {
       }),
   },
   'set-network': settingsAction(
-    'change every link’s latency, jitter (ms), and loss, duplication and reordering (probabilities)',
+    'change every link’s latency, jitter (ms), and loss, duplication and reordering (probabilities), and the clients’ trip to a member (ms)',
     {
       latencyMs: 'networkLatencyMs',
       jitterMs: 'networkJitterMs',
       loss: 'networkLoss',
       duplicate: 'networkDuplicate',
       reorder: 'networkReorder',
+      clientMs: 'clientLatencyMs',
     },
   ),
   'set-disk': settingsAction('change every node’s fsync latency and jitter (ms)', {

@@ -11,12 +11,21 @@
 // - a message: no sooner than the least link latency (`messageUs`);
 // - a disk write: durable no sooner than the least fsync latency (`durableUs`);
 // - a wake-up: at the time asked for (never before now);
-// - a client response: the client may send its next request at once, to any node (now);
+// - a client response: the client's next request, to any node, no sooner than the client's trip
+//   (`clientUs`; 0: at once);
 // - a tick input: the conductor schedules the node's next tick one tick later (`tickUs`).
 //
 // An event scheduled at the very time of a later input still comes after it (the queue breaks ties
 // by scheduling order, and the offered inputs were scheduled first), so an input runs when every
 // consequence so far is at or after its time.
+//
+// A wake-up the node asks for is the one consequence the batch can deliver itself, as the
+// conductor would: the conductor keeps one wake-up per node (a request for a later one is ignored,
+// an earlier one replaces it), and delivers it at its time after every input already queued for
+// that time. Given the node's pending wake-up and a time before which nothing outside the batch
+// can reach the node (`wakesBeforeUs`), the batch runs its own wake-ups in their place and says
+// so; the conductor matches each to the wake event it schedules. Storage and CPU models wake a
+// node every few microseconds, so without this a batch rarely got past its first input.
 import type { Envelope, NodeInput, NodeOutput } from './host-contract';
 
 /** The least delays, in microseconds, before what a node's output asks for can happen. */
@@ -24,6 +33,15 @@ export interface BatchBounds {
   messageUs: number;
   durableUs: number;
   tickUs: number;
+  /** A client's trip to a member: after a response, its next call comes no sooner. */
+  clientUs: number;
+  /** The node's pending wake-up as the conductor has it, if any. */
+  wakeAtUs?: number;
+  /**
+   * The batch may deliver the node's own wake-ups due strictly before this time (nothing outside
+   * the batch reaches the node sooner). Absent: it never does, and a wake-up ends the batch.
+   */
+  wakesBeforeUs?: number;
 }
 
 export interface TimedInput<M extends Envelope, Req> {
@@ -31,11 +49,19 @@ export interface TimedInput<M extends Envelope, Req> {
   input: NodeInput<M, Req>;
 }
 
+/** What an output answers: an offered input (its index), or a wake-up the batch delivered. */
+export type BatchStep = { input: number } | { wakeUs: number };
+
 export interface BatchResult<M extends Envelope, Res> {
-  /** The outputs of the inputs that ran: a prefix of those offered, never empty unless failed. */
+  /** The outputs of what ran, in order; never empty unless failed. */
   outputs: NodeOutput<M, Res>[];
-  /** The input after the outputs threw this (its message); nothing after it ran. */
-  failed?: { name: string; message: string };
+  /**
+   * What each output answers. Offered inputs run in order; one is left out only when it was a
+   * wake-up that a sooner one replaced (the conductor will not deliver it either).
+   */
+  steps: BatchStep[];
+  /** What ran after the outputs and threw this (its message); nothing after it ran. */
+  failed?: { name: string; message: string; step: BatchStep };
 }
 
 /** The earliest time anything `out` (the output of `input`, at `atUs`) schedules can happen. */
@@ -45,9 +71,19 @@ export function earliestConsequence<M extends Envelope, Req, Res>(
   out: NodeOutput<M, Res>,
   bounds: BatchBounds,
 ): number {
+  const t = consequenceBesidesWake(atUs, input, out, bounds);
+  return out.wakeAtUs === undefined ? t : Math.min(t, Math.max(out.wakeAtUs, atUs));
+}
+
+/** earliestConsequence without the wake-up, which runBatch may deliver itself. */
+function consequenceBesidesWake<M extends Envelope, Req, Res>(
+  atUs: number,
+  input: NodeInput<M, Req>,
+  out: NodeOutput<M, Res>,
+  bounds: BatchBounds,
+): number {
   let t = Infinity;
-  if (out.responses.length > 0) return atUs;
-  if (out.wakeAtUs !== undefined) t = Math.max(out.wakeAtUs, atUs);
+  if (out.responses.length > 0) t = atUs + bounds.clientUs;
   if (out.messages.length > 0) t = Math.min(t, atUs + bounds.messageUs);
   if (out.writes.length > 0) t = Math.min(t, atUs + bounds.durableUs);
   if (input.kind === 'tick') t = Math.min(t, atUs + bounds.tickUs);
@@ -55,8 +91,9 @@ export function earliestConsequence<M extends Envelope, Req, Res>(
 }
 
 /**
- * Runs `inputs` through `step` in order, stopping before the first one that a consequence of an
- * earlier one could precede. A throw ends the batch: what ran before it is returned with it.
+ * Runs `inputs` through `step` in order, with the node's own wake-ups where the conductor would
+ * deliver them (see above), stopping before the first input that a consequence of an earlier one
+ * could precede. A throw ends the batch: what ran before it is returned with it.
  */
 export async function runBatch<M extends Envelope, Req, Res>(
   inputs: readonly TimedInput<M, Req>[],
@@ -64,18 +101,59 @@ export async function runBatch<M extends Envelope, Req, Res>(
   step: (atUs: number, input: NodeInput<M, Req>) => Promise<NodeOutput<M, Res>>,
 ): Promise<BatchResult<M, Res>> {
   const outputs: NodeOutput<M, Res>[] = [];
+  const steps: BatchStep[] = [];
   let horizon = Infinity;
-  for (const { atUs, input } of inputs) {
-    if (atUs > horizon) break;
+  /** The node's pending wake-up, as the conductor would have it. */
+  let wake = bounds.wakeAtUs;
+  /** Whether `wake` was asked for in this batch (so its event is not among those offered). */
+  let own = false;
+  /** Whether an offered wake-up is still the pending one (no output has replaced it). */
+  let queuedValid = true;
+  const ownBefore = bounds.wakesBeforeUs ?? -Infinity;
+  let i = 0;
+  for (;;) {
+    const next = inputs[i];
+    // The node's own wake-up, if it is the next thing to happen (an offered input at the same
+    // time was queued first) and nothing outside the batch can come before it.
+    const deliverable = own && wake! < ownBefore && wake! < horizon;
+    let atUs: number;
+    let input: NodeInput<M, Req>;
+    let what: BatchStep;
+    if (deliverable && (next === undefined || wake! < next.atUs)) {
+      atUs = wake!;
+      input = { kind: 'wake' };
+      what = { wakeUs: atUs };
+      wake = undefined;
+      own = false;
+    } else {
+      if (next === undefined || next.atUs > horizon) break;
+      // A wake-up the conductor will deliver itself comes before any later input.
+      if (wake !== undefined && !deliverable && next.atUs > wake) break;
+      i++;
+      if (next.input.kind === 'wake') {
+        if (!queuedValid) continue; // replaced by a sooner one: the conductor drops it as stale
+        wake = undefined;
+        queuedValid = false;
+      }
+      ({ atUs, input } = next);
+      what = { input: i - 1 };
+    }
     let out: NodeOutput<M, Res>;
     try {
       out = await step(atUs, input);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      return { outputs, failed: { name: e.name, message: e.message } };
+      return { outputs, steps, failed: { name: e.name, message: e.message, step: what } };
     }
     outputs.push(out);
-    horizon = Math.min(horizon, earliestConsequence(atUs, input, out, bounds));
+    steps.push(what);
+    horizon = Math.min(horizon, consequenceBesidesWake(atUs, input, out, bounds));
+    // The conductor keeps the sooner of the pending wake-up and the one asked for.
+    if (out.wakeAtUs !== undefined && (wake === undefined || out.wakeAtUs < wake)) {
+      wake = Math.max(out.wakeAtUs, atUs);
+      own = true;
+      queuedValid = false;
+    }
   }
-  return { outputs };
+  return { outputs, steps };
 }

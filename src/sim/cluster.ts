@@ -184,6 +184,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       fsyncUs: Math.round(settings.fsyncMs * MS),
       fsyncJitterUs: Math.round(settings.fsyncJitterMs * MS),
     },
+    clientUs: Math.round(settings.clientLatencyMs * MS),
     onResponse: (r) => {
       if (r.clientId !== CLIENT) return opts.onResponse?.(r);
       const done = waiting.get(r.requestId);
@@ -255,6 +256,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if ('networkDuplicate' in patch) link.duplicateRate = next.networkDuplicate;
     if ('networkReorder' in patch) link.reorderRate = next.networkReorder;
     if (Object.keys(link).length > 0) conductor.network.setDefaults(link);
+    if ('clientLatencyMs' in patch) conductor.setClientUs(Math.round(next.clientLatencyMs * MS));
     const disk: { fsyncUs?: number; fsyncJitterUs?: number } = {};
     if ('fsyncMs' in patch) disk.fsyncUs = Math.round(next.fsyncMs * MS);
     if ('fsyncJitterMs' in patch) disk.fsyncJitterUs = Math.round(next.fsyncJitterMs * MS);
@@ -270,7 +272,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (after.tickUs !== before.tickUs) conductor.setTickUs(after.tickUs);
     for (const n of conductor.nodeIds()) {
       if (conductor.nodeState(n) === 'down') continue;
-      conductor.request(n, CLIENT, nextRequestId++, { method: 'configure', body });
+      // the cluster's own plumbing, not a client on the network: no client trip
+      conductor.request(n, CLIENT, nextRequestId++, { method: 'configure', body }, conductor.now);
     }
   }
 

@@ -3,7 +3,7 @@
 // node's output, and schedules what the output asks for. Nothing here reads a clock or draws
 // unseeded randomness, so the same seed and the same actions give the same trace, whichever host
 // runs the nodes.
-import type { BatchBounds, TimedInput } from './batch';
+import type { BatchBounds, BatchStep, TimedInput } from './batch';
 import { DiskModel, type DiskSettings, DEFAULT_DISK } from './disk-model';
 import { EventQueue } from './event-queue';
 import type { Envelope, NodeHost, NodeInput, NodeOutput } from './host-contract';
@@ -36,6 +36,12 @@ export interface ConductorOptions<M extends Envelope, Req, Res> {
   tickUs: number;
   link?: LinkModel;
   disk?: DiskSettings;
+  /**
+   * How long a client's call takes to reach a member, in microseconds (default 0: at once). Above
+   * zero it is also the least time between a member answering a client and that client's next
+   * call reaching any member, which lets a host with stepMany run several nodes' inputs at once.
+   */
+  clientUs?: number;
   /** Called with every client response, at the simulated time it arrives. */
   onResponse?: (r: {
     clientId: number;
@@ -81,9 +87,16 @@ interface NodeSlot<M extends Envelope, Req> {
   backlog: NodeInput<M, Req>[];
 }
 
-/** An output a host computed ahead (NodeHost.stepMany), with the event whose input it answers. */
-interface Ahead<M extends Envelope, Req, Res> {
-  event: SimEvent<M, Req>;
+/** An output a host computed ahead (NodeHost.stepMany) for one event, or what the node threw. */
+interface Ahead<M extends Envelope, Res> {
+  node: number;
+  out?: NodeOutput<M, Res>;
+  error?: Error;
+}
+
+/** A wake-up a node's batch delivered itself (runBatch), waiting for its wake event. */
+interface OwnWake<M extends Envelope, Res> {
+  atUs: number;
   out?: NodeOutput<M, Res>;
   error?: Error;
 }
@@ -106,9 +119,21 @@ export class Conductor<M extends Envelope, Req, Res> {
   private started = false;
   /** Raft's tick (the heartbeat interval): opts.tickUs until setTickUs changes it. */
   private tickUs: number;
-  /** Outputs one node's host computed ahead, in the order its events will be popped. */
-  private ahead: Ahead<M, Req, Res>[] = [];
-  private aheadNode = 0;
+  /** Outputs hosts computed ahead, by the event whose input each answers (see runAhead). */
+  private readonly ahead = new Map<SimEvent<M, Req>, Ahead<M, Res>>();
+  /** Wake-ups nodes delivered themselves in a batch, in order: each joins `ahead` as absorb()
+   *  schedules its wake event. */
+  private readonly ownWakes = new Map<number, OwnWake<M, Res>[]>();
+  /** How many outputs each node has computed ahead (`ahead` and `ownWakes`). */
+  private readonly aheadByNode = new Map<number, number>();
+  /** A client's call's trip to a member (ConductorOptions.clientUs). */
+  private clientUs: number;
+  /**
+   * Whether runAhead may run several nodes' inputs at once when clientUs allows it. A component
+   * that reacts to a member's output sooner than clientUs later (the proxy answers from its cache
+   * at once) turns it off.
+   */
+  crossNodeAhead = true;
 
   private duplicable(m: M): boolean {
     return this.opts.duplicable?.(m) ?? true;
@@ -116,6 +141,7 @@ export class Conductor<M extends Envelope, Req, Res> {
 
   constructor(private readonly opts: ConductorOptions<M, Req, Res>) {
     this.tickUs = checkTick(opts.tickUs);
+    this.clientUs = checkClientUs(opts.clientUs ?? 0);
     if (
       new Set(opts.nodes).size !== opts.nodes.length ||
       opts.nodes.some((n) => !Number.isInteger(n) || n <= 0)
@@ -245,6 +271,11 @@ export class Conductor<M extends Envelope, Req, Res> {
     this.tickUs = checkTick(tickUs);
   }
 
+  /** Changes how long a client's call takes to reach a member (a setting changed mid-run). */
+  setClientUs(clientUs: number): void {
+    this.clientUs = checkClientUs(clientUs);
+  }
+
   private scheduleTick(id: number, afterUs: number): void {
     this.queue.push(this.nowUs + afterUs, {
       kind: 'tick',
@@ -253,13 +284,16 @@ export class Conductor<M extends Envelope, Req, Res> {
     });
   }
 
-  /** Schedules a client request to `node` at `atUs` (default: now). */
+  /**
+   * Schedules a client request to `node` at `atUs` (default: after the client's trip, now plus
+   * clientUs). A component that models its own wire (the proxy) passes the time it arrives.
+   */
   request(
     node: number,
     clientId: number,
     requestId: number,
     request: Req,
-    atUs = this.nowUs,
+    atUs = this.nowUs + this.clientUs,
   ): void {
     this.slot(node);
     this.queue.push(Math.max(atUs, this.nowUs), {
@@ -324,6 +358,14 @@ export class Conductor<M extends Envelope, Req, Res> {
     this.processed++;
     this.nowUs = next.atUs;
     await this.dispatch(next.event);
+    if (this.ahead.size > 0 && this.ahead.has(next.event)) {
+      // Its node ran the input ahead, and then something made the event not deliver it (a cut
+      // link, a crash): one-at-a-time delivery would have differed. runAhead's bounds rule this
+      // out; if they ever fail to, say so rather than let the trace quietly diverge.
+      throw new Error(
+        `conductor: node ${this.ahead.get(next.event)!.node} ran an input ahead that was then not delivered`,
+      );
+    }
     return true;
   }
 
@@ -336,10 +378,17 @@ export class Conductor<M extends Envelope, Req, Res> {
     let n = 0;
     const batching = this.opts.host.stepMany !== undefined;
     for (let head = this.queue.peek(); head && head.atUs <= untilUs; head = this.queue.peek()) {
-      if (batching && this.ahead.length === 0) await this.runAhead(untilUs);
+      // Run ahead from the head unless it was run ahead already, or its node has inputs run ahead
+      // (then it is one of those, or step() says the bounds failed).
+      if (
+        batching &&
+        !(this.ahead.size > 0 && this.ahead.has(head.event)) &&
+        !(head.event.kind !== 'action' && this.aheadByNode.has(head.event.node))
+      )
+        await this.runAhead(untilUs);
       await this.step();
       // Never stop with outputs computed ahead: a user action now could change what comes next.
-      if (shouldYield && ++n >= 64 && this.ahead.length === 0) {
+      if (shouldYield && ++n >= 64 && this.aheadByNode.size === 0) {
         n = 0;
         if (shouldYield()) return false;
       }
@@ -473,61 +522,134 @@ export class Conductor<M extends Envelope, Req, Res> {
     }
     if (slot.state === 'down') return;
     const out =
-      (this.ahead.length > 0 && this.takeAhead(id, event)) ||
+      (this.ahead.size > 0 && this.takeAhead(id, event)) ||
       (await this.opts.host.step(id, this.nowUs, input));
     this.absorb(id, out);
   }
 
   /** The output computed ahead for `event`, if it was; throws what the node threw for it. */
-  private takeAhead(id: number, event: SimEvent<M, Req> | undefined): NodeOutput<M, Res> {
-    const next = this.ahead[0]!;
-    if (id !== this.aheadNode || next.event !== event) {
-      throw new Error(
-        `conductor: node ${id} was handed an input other than the next of those node ${this.aheadNode} ran ahead`,
-      );
+  private takeAhead(id: number, event: SimEvent<M, Req> | undefined): NodeOutput<M, Res> | false {
+    const a = event && this.ahead.get(event);
+    if (!a) {
+      if (this.aheadByNode.has(id)) {
+        throw new Error(
+          `conductor: node ${id} was handed an input before those it ran ahead (one-at-a-time delivery would differ)`,
+        );
+      }
+      return false;
     }
-    this.ahead.shift();
-    if (next.error) {
-      this.ahead = [];
-      throw next.error;
-    }
-    return next.out!;
+    this.ahead.delete(event);
+    const left = this.aheadByNode.get(id)! - 1;
+    if (left > 0) this.aheadByNode.set(id, left);
+    else this.aheadByNode.delete(id);
+    if (a.error) throw a.error;
+    return a.out!;
+  }
+
+  /** Throws if node `id` has outputs computed ahead: a fault now would make them wrong. */
+  private noAhead(id: number, what: string): void {
+    if (this.aheadByNode.has(id))
+      throw new Error(`conductor: node ${id} ${what} while it had inputs run ahead`);
   }
 
   /**
-   * Hands the node the head of the queue is for every event of its that leads the queue (up to
-   * `untilUs`), in one stepMany call; the host runs as many as one-at-a-time delivery would have
-   * run in the same order (src/sim/batch.ts), and step() then uses their outputs in turn.
+   * Hands nodes the events leading the queue (up to `untilUs`) in stepMany calls, one per node and
+   * all at once; each host runs as many as one-at-a-time delivery would have run in the same
+   * order (src/sim/batch.ts), and step() then uses their outputs in turn.
+   *
+   * Which events may run before those ahead of them are absorbed: a node's own consequences
+   * (wake-ups, fsyncs, ticks, its next client call) are runBatch's to bound. Another node's can
+   * reach it no sooner than a message's least latency, or, through a client it answered, the
+   * client's trip (clientUs): so events within that much of the head are independent across
+   * nodes. With clientUs 0 a client's next call may reach any node at once, and only the leading
+   * run of one node's events goes ahead. Actions are barriers: they may do anything.
    */
   private async runAhead(untilUs: number): Promise<void> {
     const head = this.queue.peek();
     if (!head || head.event.kind === 'action') return;
-    const id = head.event.node;
-    const slot = this.slot(id);
-    if (slot.state !== 'up') return;
-    const inputs: TimedInput<M, Req>[] = [];
-    const events: SimEvent<M, Req>[] = [];
-    this.queue.leading(MAX_AHEAD, ({ atUs, event }) => {
-      if (atUs > untilUs || event.kind === 'action' || event.node !== id) return false;
-      const input = this.inputFor(event, slot);
-      if (input) {
-        inputs.push({ atUs, input });
-        events.push(event);
+    const first = head.event.node;
+    const messageUs = this.network.minLatencyUs();
+    const cross = this.crossNodeAhead && this.clientUs > 0;
+    // Every event not yet absorbed, those run ahead included, is at or after the head: what any of
+    // them causes on another node comes no sooner than the head's time plus the bound.
+    const horizonUs = cross ? head.atUs + Math.min(messageUs, this.clientUs) : -Infinity;
+    const batches = new Map<
+      number,
+      { inputs: TimedInput<M, Req>[]; events: SimEvent<M, Req>[]; leftUs?: number }
+    >();
+    /** Nodes none of whose later events may go ahead (down, paused, run ahead, a full batch). */
+    const closed = new Set<number>();
+    let others = false;
+    /** Where the scan ended: nothing it left can come sooner (Infinity: it left nothing). */
+    let stopUs = Infinity;
+    let lastUs = Infinity;
+    const stop = (atUs: number) => {
+      stopUs = atUs;
+      return false;
+    };
+    const visit = MAX_AHEAD * Math.max(1, this.slots.size);
+    const seen = this.queue.leading(visit, ({ atUs, event }) => {
+      lastUs = atUs;
+      if (atUs > untilUs || event.kind === 'action') return stop(atUs);
+      const id = event.node;
+      // Past the horizon (or not crossing nodes at all) only the head node's leading run goes on.
+      if (atUs > horizonUs && (id !== first || others)) return stop(atUs);
+      if (id !== first) others = true;
+      if (closed.has(id)) {
+        const b = batches.get(id);
+        if (b) b.leftUs ??= atUs;
+        return cross || stop(atUs); // alone, a node's run ends with its batch
       }
+      const slot = this.slot(id);
+      // A node with inputs run ahead stopped its batch where its own outputs could come first:
+      // its later events wait until those are absorbed.
+      if (slot.state !== 'up' || this.aheadByNode.has(id)) {
+        closed.add(id);
+        return true;
+      }
+      const input = this.inputFor(event, slot);
+      if (!input) return true;
+      let b = batches.get(id);
+      if (!b) batches.set(id, (b = { inputs: [], events: [] }));
+      b.inputs.push({ atUs, input });
+      b.events.push(event);
+      if (b.inputs.length >= MAX_AHEAD) closed.add(id);
       return true;
     });
-    if (inputs.length < 2) return;
-    const bounds: BatchBounds = {
-      messageUs: this.network.minLatencyUs(),
-      durableUs: slot.disk.minLatencyUs(),
-      tickUs: this.tickUs,
-    };
-    const result = await this.opts.host.stepMany!(id, inputs, bounds);
-    this.aheadNode = id;
-    this.ahead = result.outputs.map((out, i) => ({ event: events[i]!, out }));
-    if (result.failed) {
-      const error = Object.assign(new Error(result.failed.message), { name: result.failed.name });
-      this.ahead.push({ event: events[result.outputs.length]!, error });
+    if (batches.size === 0) return;
+    // On the limit, the events left are at or after the last one seen.
+    if (stopUs === Infinity && seen.length >= visit) stopUs = lastUs;
+    // A node's own wake-ups may go in its batch while nothing left out can reach it first: not
+    // past this run (a person may act next), the scan's end, its own next event left out, nor
+    // (side by side) the horizon.
+    const wakesBefore = Math.min(untilUs + 1, stopUs, cross ? horizonUs : Infinity);
+    const runs = [...batches].map(async ([id, b]) => {
+      const slot = this.slot(id);
+      const bounds: BatchBounds = {
+        messageUs,
+        durableUs: slot.disk.minLatencyUs(),
+        tickUs: this.tickUs,
+        clientUs: this.clientUs,
+        wakesBeforeUs: Math.min(wakesBefore, b.leftUs ?? Infinity),
+        ...(slot.wakeAtUs !== undefined ? { wakeAtUs: slot.wakeAtUs } : {}),
+      };
+      return [id, b.events, await this.opts.host.stepMany!(id, b.inputs, bounds)] as const;
+    });
+    for (const [id, events, result] of await Promise.all(runs)) {
+      const own: OwnWake<M, Res>[] = [];
+      const place = (step: BatchStep, a: { out?: NodeOutput<M, Res>; error?: Error }) => {
+        if ('input' in step) this.ahead.set(events[step.input]!, { node: id, ...a });
+        else own.push({ atUs: step.wakeUs, ...a });
+      };
+      result.outputs.forEach((out, k) => place(result.steps[k]!, { out }));
+      let n = result.outputs.length;
+      if (result.failed) {
+        const { name, message, step } = result.failed;
+        place(step, { error: Object.assign(new Error(message), { name }) });
+        n++;
+      }
+      if (own.length > 0) this.ownWakes.set(id, own);
+      if (n > 0) this.aheadByNode.set(id, n);
     }
   }
 
@@ -595,12 +717,20 @@ export class Conductor<M extends Envelope, Req, Res> {
     ) {
       slot.wakeAtUs = Math.max(out.wakeAtUs, this.nowUs);
       slot.wakeVersion++;
-      this.queue.push(slot.wakeAtUs, {
+      const wake: SimEvent<M, Req> = {
         kind: 'wake',
         node: id,
         epoch: slot.epoch,
         version: slot.wakeVersion,
-      });
+      };
+      this.queue.push(slot.wakeAtUs, wake);
+      // The node's batch delivered this wake-up already: its output waits for this event.
+      const own = this.ownWakes.get(id);
+      if (own && own[0]!.atUs === slot.wakeAtUs) {
+        const { out: o, error } = own.shift()!;
+        if (own.length === 0) this.ownWakes.delete(id);
+        this.ahead.set(wake, { node: id, ...(o ? { out: o } : {}), ...(error ? { error } : {}) });
+      }
     }
   }
 
@@ -651,6 +781,7 @@ export class Conductor<M extends Envelope, Req, Res> {
   async crash(id: number): Promise<void> {
     const slot = this.slot(id);
     if (slot.state === 'down') return;
+    this.noAhead(id, 'crashed');
     slot.state = 'down';
     slot.epoch++; // pending ticks, wakes and durable notifications die with this life
     slot.backlog = [];
@@ -667,6 +798,7 @@ export class Conductor<M extends Envelope, Req, Res> {
   pause(id: number): void {
     const slot = this.slot(id);
     if (slot.state !== 'up') return;
+    this.noAhead(id, 'was paused');
     slot.state = 'paused';
     this.record({ atUs: this.nowUs, kind: 'pause', node: id });
   }
@@ -735,4 +867,10 @@ function checkTick(tickUs: number): number {
   if (!Number.isSafeInteger(tickUs) || tickUs <= 0)
     throw new RangeError(`conductor: tickUs must be a positive integer, got ${tickUs}`);
   return tickUs;
+}
+
+function checkClientUs(clientUs: number): number {
+  if (!Number.isSafeInteger(clientUs) || clientUs < 0)
+    throw new RangeError(`conductor: clientUs must be a whole number of µs ≥ 0, got ${clientUs}`);
+  return clientUs;
 }

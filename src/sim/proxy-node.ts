@@ -35,6 +35,9 @@ export class ProxyNode {
   ) {
     this.core = new GrpcProxy(() => conductor.nodeIds());
     this.cpu = new CpuModel(cores);
+    // The proxy reacts to a member's answer at once (a cached get, a fan-out), sooner than a
+    // client's trip: members' inputs are not independent within one, so none run side by side.
+    conductor.crossNodeAhead = false;
   }
 
   stats(): ProxyStats {
@@ -78,7 +81,8 @@ export class ProxyNode {
         PROXY_NODE,
         call.to,
         'ProxyCall',
-        () => c.request(call.to, PROXY_CLIENT, call.upId, call.request),
+        // the call's trip was the wire's: it reaches the member as the wire delivers it
+        () => c.request(call.to, PROXY_CLIENT, call.upId, call.request, c.now),
         describeRequest(call.request),
       );
     }

@@ -216,6 +216,36 @@ describe('set-network and set-disk', () => {
     expect(durable).toBeGreaterThan(5);
     expect(s.cluster.settings).toMatchObject({ networkLatencyMs: 20, fsyncMs: 30 });
   });
+
+  it('give a client’s call its trip to the member (clientLatencyMs), and change it', async () => {
+    /** For each closed-loop client, the time from a response to its next call reaching a member. */
+    const gaps = (records: TraceRecord[]) => {
+      const answered = new Map<number, number>();
+      const out: number[] = [];
+      for (const r of records) {
+        const client = r.clientId as number;
+        if (!(client >= 1000)) continue;
+        if (r.kind === 'response' && r.ok === true) answered.set(client, r.atUs);
+        if (r.kind === 'request' && answered.has(client)) {
+          out.push(r.atUs - answered.get(client)!);
+          answered.delete(client);
+        }
+      }
+      return out;
+    };
+    const { s, trace } = await start({ clientLatencyMs: 3 }, true);
+    await s.runTo(1_500_000);
+    const before = gaps(trace);
+    expect(before.length).toBeGreaterThan(20);
+    expect(new Set(before)).toEqual(new Set([3000]));
+    await s.act({ kind: 'set-network', clientMs: 0 });
+    const changedUs = s.nowUs;
+    await s.runTo(2_000_000);
+    const now = gaps(after(trace, changedUs));
+    expect(now.length).toBeGreaterThan(20);
+    expect(new Set(now)).toEqual(new Set([0]));
+    expect(s.cluster.settings.clientLatencyMs).toBe(0);
+  });
 });
 
 describe('settings actions', () => {

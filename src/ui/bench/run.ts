@@ -26,6 +26,8 @@ export interface BrowserBenchResult extends BrowserBenchOptions {
   traceHash: string;
   startupMs: number;
   databases: number;
+  /** Calls to the workers (step and stepMany) per committed put, start-up and election included. */
+  roundTripsPerPut: number;
 }
 
 const WORKLOAD_START_MS = 2000;
@@ -38,7 +40,9 @@ export function benchScenario(o: BrowserBenchOptions): { scenario: Scenario; unt
     version: 1,
     seed: 1,
     title: `browser bench: 3 nodes, closed loop x${o.concurrency}`,
-    settings: { size: 3 },
+    // Clients reach the members over a link like the peers' (1 ms, the default network
+    // latency): a trip that also lets the worker host step several nodes at once.
+    settings: { size: 3, clientLatencyMs: 1 },
     workloads: [
       {
         mode: 'closed',
@@ -93,6 +97,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       traceHash: r.traceHash,
       startupMs: (loadStarted ?? ended) - started,
       databases,
+      roundTripsPerPut: host.roundTrips / Math.max(1, put?.ok ?? 0),
     };
   } finally {
     await host.destroy();

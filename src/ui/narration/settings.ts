@@ -32,6 +32,7 @@ const SETTING_FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
   ['fsyncJitterMs', ['fsync jitter', ms, 'storage']],
   ['networkLatencyMs', ['network latency', ms, 'fault']],
   ['networkJitterMs', ['network jitter', ms, 'fault']],
+  ['clientLatencyMs', ['client latency', ms, 'client']],
   ['networkLoss', ['message loss', plain, 'fault']],
   ['authMode', ['auth', word, 'client']],
   ['bcryptCost', ['bcrypt cost', plain, 'client']],

@@ -31,6 +31,7 @@ const LIVE_NUMBERS: [keyof ClusterSettings, string, string][] = [
   ['fsyncMs', 'fsync latency', 'ms'],
   ['networkLatencyMs', 'Network latency', 'ms'],
   ['networkJitterMs', 'Network jitter', 'ms'],
+  ['clientLatencyMs', 'Client latency', 'ms'],
   ['networkLoss', 'Message loss', '0-1'],
   ['networkDuplicate', 'Message duplication', '0-1'],
   ['networkReorder', 'Message reordering', '0-1'],

@@ -24,6 +24,13 @@ import {
   batchScenario,
 } from '../src/stories/index';
 import { nodeSettings } from '../src/sim/cluster';
+import {
+  PROXY_GETS_PER_S,
+  PROXY_KEYS,
+  PROXY_PUTS_PER_S,
+  PROXY_WATCHERS,
+  PROXY_WATCH_SPREAD_MS,
+} from '../src/stories/proxy-story';
 import { format, resolveConfig } from 'prettier';
 import { barChart, lineChart } from './lib/charts';
 import { resultsDir } from './lib/harness';
@@ -642,14 +649,19 @@ the memory a large batch holds or for the WAL and bbolt sharing one disk's bandw
       n(v.memberBytesIn / 1024, 0),
       n(v.memberBytesOut / 1024, 0),
       v.hitRate === undefined ? '-' : n(100 * v.hitRate, 1),
-      v.watchers === undefined ? '-' : `${v.watchers} on ${v.upstreamWatches}`,
+      v.watchers === undefined
+        ? '-'
+        : `${v.watchers} on ${v.watchRanges ?? 1} ranges, ${v.upstreamWatches} streams`,
     ];
     out.push(`${story('proxy')}
 
-Three members with one core each; from 1.5 s to 3.5 s, 3,000 serializable gets a second of one key,
-20 puts a second to it and 40 watchers on it (src/stories/proxy-story.ts). Members' client CPU is
+Three members with one core each; from 1.5 s to 3.5 s, ${n(PROXY_GETS_PER_S, 0)} serializable gets a second of the same
+${PROXY_KEYS} keys, ${PROXY_PUTS_PER_S} puts a second to them and ${PROXY_WATCHERS} watchers, ${PROXY_WATCHERS / PROXY_KEYS} on each key, coming over the
+first ${PROXY_WATCH_SPREAD_MS} ms at times drawn from the seed (src/stories/proxy-story.ts). Members' client CPU is
 metered at 120 µs a request and 60 µs a watch response (src/server/load.ts, from etcd's v3
-benchmark), as a share of all their cores over the storm.
+benchmark), as a share of all their cores over the storm. Watchers, key ranges and upstream
+streams are the proxy's at the end: each watcher after the first of its key has a stream of its
+own until it is created, then is handed over to its key's older stream (etcd's coalesce).
 
 ${table(
   [
@@ -659,7 +671,7 @@ ${table(
     'KB in',
     'KB out',
     'hit rate %',
-    'watchers on streams',
+    'watchers on key ranges, streams',
   ],
   [row('the members', px['no-proxy']!), row('the proxy', px.proxy!)],
 )}
@@ -668,7 +680,7 @@ The article (article 001): repeatedly fetching one key until CPU saturation, the
 "effectively eliminates CPU load on the etcd server", and coalescing watches "reduces overall
 network traffic from the cluster". Ours: the members see the misses only (a put through the proxy
 invalidates the key, and the gets in flight until the refill all miss: etcd's proxy has no
-single-flight), and one watch response per member stream instead of one per watcher.`);
+single-flight: kv.go forwards each miss), and one watch response per member stream instead of one per watcher.`);
   }
 
   out.push(`## How to reproduce

@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 // with its hit rate and its watchers, and the members' client CPU is lower with it than without
 // it under the same storm.
 
-const CHECKPOINTS = 8;
+const CHECKPOINTS = 10;
 
 /**
  * Opens story 16 (or a variant of it) and plays it at full speed to its last checkpoint. Without
@@ -63,7 +63,8 @@ test('story 16 draws the proxy with its hit rate; the members work less behind i
   await expect(page.getByTestId('proxy-hit-rate')).toHaveText(/^hits (\d+)%$/);
   const rate = Number(/(\d+)%/.exec((await page.getByTestId('proxy-hit-rate').textContent())!)![1]);
   expect(rate).toBeGreaterThan(80);
-  await expect(page.getByTestId('proxy-watchers')).toHaveText('40 watchers · 2 up');
+  await expect(page.getByTestId('proxy-watchers')).toHaveText('40 watchers');
+  await expect(page.getByTestId('proxy-streams')).toHaveText('4 ranges · 4 streams');
   await expect(proxy).toHaveAttribute('aria-label', /^gRPC proxy, hit rate \d+%, 40 watchers/);
   await page.screenshot({ path: 'test-results/screenshots/proxy-story.png', fullPage: true });
   await page.locator('svg.cluster').screenshot({ path: 'test-results/screenshots/proxy-view.png' });

@@ -13,6 +13,7 @@ import type {
   WatchRequest,
 } from '../mvcc/types';
 import type { ClientRequest, ClientResponse, WatchStreamResponse } from '../server/requests';
+import { traceKey } from '../server/requests';
 import { RangeCache } from './cache';
 import { WatchBroadcasts, type ClientWatcher } from './watch-broadcasts';
 
@@ -34,8 +35,9 @@ export interface ProxyStats {
   hits: number;
   misses: number;
   cacheEntries: number;
-  /** Client watchers, and the upstream watch streams serving them. */
+  /** Client watchers, the distinct key ranges they watch, and the upstream streams serving them. */
   watchers: number;
+  watchRanges: number;
   upstreamWatches: number;
 }
 
@@ -63,7 +65,7 @@ export class GrpcProxy {
   private misses = 0;
   private out: ProxyOutput = emptyOutput();
   /** The watcher counts last put in the trace. */
-  private shown = { watchers: 0, upstream: 0 };
+  private shown = { watchers: 0, ranges: 0, upstream: 0 };
 
   /** `endpoints` are the members the proxy may call, in order (its --endpoints). */
   constructor(private readonly endpoints: () => readonly number[]) {
@@ -77,6 +79,13 @@ export class GrpcProxy {
         const upId = this.nextUpId++;
         this.out.upstream.push({ to: member, upId, request: cancelRequest(watchId) });
       },
+      coalesced: (key, rangeEnd, moved) =>
+        this.trace({
+          kind: 'proxy-coalesce',
+          key: traceKey(key),
+          ...(rangeEnd ? { rangeEnd: traceKey(rangeEnd) } : {}),
+          moved,
+        }),
       toClient: (w, body) =>
         this.out.responses.push({
           clientId: w.clientId,
@@ -92,8 +101,14 @@ export class GrpcProxy {
       misses: this.misses,
       cacheEntries: this.cache.size,
       watchers: this.watches.watchers,
+      watchRanges: this.watches.ranges,
       upstreamWatches: this.watches.upstream,
     };
+  }
+
+  /** Each upstream watch stream's key range and watchers (tests and inspection; no side effect). */
+  watchStreams(): { range: string; watchers: number }[] {
+    return this.watches.streams();
   }
 
   // ---- inputs ----
@@ -328,10 +343,11 @@ export class GrpcProxy {
 
   private flush(): ProxyOutput {
     // the coalescing at a glance, whenever it changed: watchers served, upstream streams used
-    const { watchers, upstream } = this.watches;
-    if (watchers !== this.shown.watchers || upstream !== this.shown.upstream) {
-      this.shown = { watchers, upstream };
-      this.trace({ kind: 'proxy-watchers', watchers, upstream });
+    const { watchers, ranges, upstream } = this.watches;
+    const shown = this.shown;
+    if (watchers !== shown.watchers || ranges !== shown.ranges || upstream !== shown.upstream) {
+      this.shown = { watchers, ranges, upstream };
+      this.trace({ kind: 'proxy-watchers', watchers, ranges, upstream });
     }
     const out = this.out;
     this.out = emptyOutput();

@@ -54,6 +54,8 @@ export interface BroadcastHooks {
   openUpstream(req: WatchRequest, avoid?: number): { member: number; upId: number };
   cancelUpstream(member: number, watchId: number): void;
   toClient(w: ClientWatcher, body: WatchStreamResponse): void;
+  /** A broadcast handed `moved` watchers over to an older one of its range and stopped. */
+  coalesced(key: Uint8Array, rangeEnd: Uint8Array | undefined, moved: number): void;
 }
 
 export class WatchBroadcasts {
@@ -74,6 +76,18 @@ export class WatchBroadcasts {
   /** Upstream watch streams open now (one per broadcast). */
   get upstream(): number {
     return this.byUpId.size;
+  }
+
+  /** Distinct key ranges watched now: the fewest upstream streams that could serve them. */
+  get ranges(): number {
+    return this.byRange.size;
+  }
+
+  /** Each upstream stream's key range and how many watchers it serves, oldest first per range. */
+  streams(): { range: string; watchers: number }[] {
+    return [...this.byRange.values()].flatMap((list) =>
+      list.map((b) => ({ range: b.range, watchers: b.receivers.size })),
+    );
   }
 
   /** Adds a client's watcher (etcd's watchRanges.add). */
@@ -226,6 +240,7 @@ export class WatchBroadcasts {
     if (b.receivers.size >= MAX_COALESCE_RECEIVERS) return;
     for (const other of this.byRange.get(b.range) ?? []) {
       if (other === b || other.responses === 0 || b.nextRev < other.nextRev) continue;
+      this.hooks.coalesced(b.key, b.rangeEnd, b.receivers.size);
       for (const w of b.receivers) {
         other.receivers.add(w);
         this.ofWatcher.set(w, other);

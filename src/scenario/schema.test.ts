@@ -88,6 +88,17 @@ describe('parseScenario', () => {
     expect(message({ version: 1, workloads: [{ mix: { put: 0 } }] })).toMatch(
       /needs a kind with weight above 0/,
     );
+    expect(message({ version: 1, workloads: [{ keySpace: 3, watchRanges: 4 }] })).toMatch(
+      /workloads\[0\]\.watchRanges: must be at most keySpace \(3\): each range needs a key, got 4/,
+    );
+    expect(message({ version: 1, workloads: [{ watchSpreadMs: -1 }] })).toMatch(
+      /workloads\[0\]\.watchSpreadMs: must be between 0 and/,
+    );
+  });
+
+  it("keeps the watchers' ranges and arrival spread", () => {
+    const w = { keySpace: 4, watchers: 40, watchRanges: 4, watchSpreadMs: 400 };
+    expect(parseScenario({ version: 1, workloads: [w] }).workloads[0]).toMatchObject(w);
   });
 
   it('caps sizes', () => {

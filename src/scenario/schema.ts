@@ -125,6 +125,16 @@ export interface Workload {
   stopMs?: number;
   /** Clients that each open a watch on the workload's keys at startMs (0: none). */
   watchers?: number;
+  /**
+   * The workload's keys split into this many equal ranges, watcher k on range k mod watchRanges
+   * (a range of one key is a watch on that key). Unset: every watcher on all the keys.
+   */
+  watchRanges?: number;
+  /**
+   * The watchers arrive over this many milliseconds from startMs, each at a time drawn from the
+   * seed (their own PRNG stream, so the requests stay the same). Unset: all at startMs.
+   */
+  watchSpreadMs?: number;
 }
 
 /** A user action at a simulated time. `kind` names it; the rest are its arguments. */
@@ -314,6 +324,8 @@ const WORKLOAD_KEYS = [
   'startMs',
   'stopMs',
   'watchers',
+  'watchRanges',
+  'watchSpreadMs',
 ];
 
 /** Checks one workload (a scenario's, or a start-workload action's), filling defaults. */
@@ -341,6 +353,16 @@ export function parseWorkload(v: unknown, path: string): Workload {
   };
   if (v.stopMs !== undefined) w.stopMs = num(v.stopMs, `${path}.stopMs`, w.startMs, 86_400_000);
   if (v.watchers !== undefined) w.watchers = num(v.watchers, `${path}.watchers`, 0, 1024, true);
+  if (v.watchRanges !== undefined) {
+    w.watchRanges = num(v.watchRanges, `${path}.watchRanges`, 1, 1024, true);
+    if (w.watchRanges > w.keySpace)
+      throw new ScenarioError(
+        `${path}.watchRanges`,
+        `must be at most keySpace (${w.keySpace}): each range needs a key, got ${w.watchRanges}`,
+      );
+  }
+  if (v.watchSpreadMs !== undefined)
+    w.watchSpreadMs = num(v.watchSpreadMs, `${path}.watchSpreadMs`, 0, 86_400_000);
   return w;
 }
 

@@ -207,7 +207,8 @@ export function isTxnReadOnly(t: TxnRequest): boolean {
 
 const keyText = new TextDecoder();
 /** Keys in a trace record are text, cut short: the trace is for people and hashes. */
-function traceKey(key: Uint8Array | undefined): string | undefined {
+/** A key as trace records show it: text, cut short. */
+export function traceKey(key: Uint8Array | undefined): string | undefined {
   if (!key) return undefined;
   const s = keyText.decode(key.length > 128 ? key.subarray(0, 128) : key);
   return s.length > 64 ? s.slice(0, 63) + '…' : s;

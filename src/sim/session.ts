@@ -17,10 +17,9 @@ import { MetricsRecorder, type RunMetrics } from './metrics';
 import { Timeline } from './timeline';
 import { InvariantChecker } from '../check/invariants';
 import type { KvResponse, Operation } from '../check/history';
-import { WorkloadGenerator } from './workload';
+import { WorkloadGenerator, pickOf, planWatchers } from './workload';
 import { WatchStreams } from './watch-streams';
 import { PROXY_CLIENT, PROXY_NODE, ProxyNode } from './proxy-node';
-import { keyName } from './workload';
 
 const utf8 = new TextEncoder();
 
@@ -527,14 +526,19 @@ export class Session {
         c.at(startUs, 'client-start', next);
       }
     }
-    for (let k = 0; k < (spec.watchers ?? 0); k++) {
+    planWatchers(spec, this.scenario.seed, w).forEach(({ afterUs, body, pick }, k) => {
       const clientId = WATCHER_CLIENTS + 10_000 * w + k;
-      c.at(startUs, 'watcher-start', () => {
+      // a spread watcher draws its member from its own stream (the requests' stay as they were)
+      const to = () =>
+        pick === undefined
+          ? target()
+          : (node ?? (this.proxy ? PROXY_NODE : pickOf(pick, c.nodeIds())));
+      c.at(startUs + afterUs, 'watcher-start', () => {
         this.watchStats.watchers++;
         this.streams.watch(
-          target(),
+          to(),
           clientId,
-          { method: 'watch', body: { key: keyName(0), range_end: keyName(spec.keySpace) } },
+          { method: 'watch', body },
           {
             onResponse: (r) => {
               if (!r.ok) return;
@@ -545,6 +549,6 @@ export class Session {
           },
         );
       });
-    }
+    });
   }
 }

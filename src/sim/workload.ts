@@ -3,6 +3,7 @@
 // request when the last is answered). Each workload draws from its own PRNG stream, so adding a
 // workload never changes what another one does.
 import type { ClientRequest } from '../server/requests';
+import type { WatchRequest } from '../mvcc/types';
 import type { OpKind, Workload } from '../scenario/schema';
 import { Prng } from './prng';
 
@@ -25,6 +26,46 @@ function rangeOf(
 ): { key: Uint8Array; range_end: Uint8Array } {
   const start = Math.max(0, Math.min(from, keySpace - count));
   return { key: keyName(start), range_end: keyName(start + count) };
+}
+
+/** One of a workload's watchers: when it arrives (after the workload starts) and what it watches. */
+export interface PlannedWatcher {
+  afterUs: number;
+  body: WatchRequest;
+  /** With a spread: a draw in [0, 1) that picks its member when it arrives (see pickOf). */
+  pick?: number;
+}
+
+/**
+ * The watchers of workload `index`: watcher k on range k mod watchRanges of the keys (one key:
+ * that key alone), arriving at a time drawn uniformly over watchSpreadMs from a PRNG stream of
+ * their own (their member too), so spreading them never changes the workload's requests.
+ */
+export function planWatchers(spec: Workload, seed: number, index: number): PlannedWatcher[] {
+  const n = spec.watchers ?? 0;
+  const ranges = spec.watchRanges;
+  const spreadUs = Math.round((spec.watchSpreadMs ?? 0) * 1000);
+  const rng = spreadUs > 0 ? Prng.stream(seed, `watchers:${index}`) : undefined;
+  const out: PlannedWatcher[] = [];
+  for (let k = 0; k < n; k++) {
+    let body: WatchRequest = { key: keyName(0), range_end: keyName(spec.keySpace) };
+    if (ranges !== undefined) {
+      const i = k % ranges;
+      const from = Math.floor((i * spec.keySpace) / ranges);
+      const to = Math.floor(((i + 1) * spec.keySpace) / ranges);
+      body =
+        to - from === 1 ? { key: keyName(from) } : { key: keyName(from), range_end: keyName(to) };
+    }
+    out.push(
+      rng ? { afterUs: rng.int(0, spreadUs), body, pick: rng.next() } : { afterUs: 0, body },
+    );
+  }
+  return out;
+}
+
+/** The member a draw in [0, 1) picks among `nodes`. */
+export function pickOf(u: number, nodes: readonly number[]): number {
+  return nodes[Math.min(nodes.length - 1, Math.floor(u * nodes.length))]!;
 }
 
 export class WorkloadGenerator {

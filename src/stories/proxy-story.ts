@@ -1,7 +1,16 @@
 // Story 16: the gRPC proxy (source article 001, "Introducing gRPC proxy"). A storm of clients
-// asking for the same key over and over with serializable gets, and many watchers on the same
-// keys, first straight at the members and then through a proxy: the members' CPU and traffic
-// with and without it, the proxy's hit rate, and its upstream watches against the watchers.
+// asking for the same keys over and over with serializable gets, and 40 watchers on four keys,
+// first straight at the members and then through a proxy: the members' CPU and traffic with and
+// without it, the proxy's hit rate, and its upstream watches against the watchers.
+//
+// The watchers come over 400 ms (times drawn from the seed), as a storm's clients do, not all in
+// one instant. Each one "from now" after the first of its key cannot join that key's started
+// stream (etcd's watchBroadcast.add), so it gets a stream of its own; once created, that stream
+// has caught up and hands its watcher over to the older one (watchBroadcasts.coalesce). In the
+// end 40 watchers on 4 key ranges share 4 streams, one per range. Had five or more watchers of a
+// key come while one stream was being created, that stream would never be moved
+// (maxCoalesceReceivers) and the key would keep two: etcd does the same
+// (src/proxy/grpc-proxy.test.ts shows it).
 import { parseScenario, type Scenario } from '../scenario/schema';
 import type { TraceRecord } from '../sim/conductor';
 import { Session } from '../sim/session';
@@ -18,11 +27,19 @@ export const PROXY_GETS_PER_S = 3000;
 /** Writes per second to that key (each one invalidates the cached answer). */
 export const PROXY_PUTS_PER_S = 20;
 export const PROXY_WATCHERS = 40;
+/** The keys the storm reads and writes; the watchers are spread over them, one range a key. */
+export const PROXY_KEYS = 4;
+/** The watchers come over this long from the storm's start (times drawn from the seed). */
+export const PROXY_WATCH_SPREAD_MS = 400;
 /** One core per member, so that the storm's load reads as a share of a whole member. */
 export const PROXY_CPU_CORES = 1;
 
 export function proxyScenario(proxy: boolean): Scenario {
-  const storm = { startMs: PROXY_STORM_START_MS, stopMs: PROXY_STORM_STOP_MS, keySpace: 1 };
+  const storm = {
+    startMs: PROXY_STORM_START_MS,
+    stopMs: PROXY_STORM_STOP_MS,
+    keySpace: PROXY_KEYS,
+  };
   return parseScenario({
     version: 1,
     seed: 12,
@@ -41,6 +58,8 @@ export function proxyScenario(proxy: boolean): Scenario {
         rate: PROXY_PUTS_PER_S,
         mix: { put: 1 },
         watchers: PROXY_WATCHERS,
+        watchRanges: PROXY_KEYS,
+        watchSpreadMs: PROXY_WATCH_SPREAD_MS,
         ...storm,
       },
     ],
@@ -52,7 +71,7 @@ export const proxyStory: Story = {
   id: 'proxy',
   number: 16,
   title: 'A gRPC proxy in front of the cluster',
-  summary: `${PROXY_GETS_PER_S} serializable gets a second of one key, ${PROXY_PUTS_PER_S} writes a second to it and ${PROXY_WATCHERS} watchers on it. Straight at the members, every get and every watcher costs a member CPU and traffic. Through etcd's gRPC proxy, repeated gets are answered from its cache until a write through it invalidates the key, and the ${PROXY_WATCHERS} watchers share two watch streams to the cluster: the proxy does the fan-out.`,
+  summary: `${PROXY_GETS_PER_S} serializable gets a second of the same ${PROXY_KEYS} keys, ${PROXY_PUTS_PER_S} writes a second to them, and ${PROXY_WATCHERS} watchers coming over ${PROXY_WATCH_SPREAD_MS} ms, ${PROXY_WATCHERS / PROXY_KEYS} on each key. Straight at the members, every get and every watcher costs a member CPU and traffic. Through etcd's gRPC proxy, repeated gets are answered from its cache until a write through it invalidates them, and the watchers are coalesced: ${PROXY_WATCHERS} watchers on ${PROXY_KEYS} key ranges share ${PROXY_KEYS} watch streams to the cluster, and the proxy does the fan-out.`,
   articles: [{ seed: 1, title: 'Announcing etcd 3.1 (CoreOS)', where: 'Introducing gRPC proxy' }],
   scenario: () => proxyScenario(true),
   variants: [
@@ -61,26 +80,15 @@ export const proxyStory: Story = {
   ],
   checkpoints: [
     {
-      title: 'watchers connect',
-      narration: `${PROXY_WATCHERS} clients open a watch on the same key through the proxy. The first one opens a watch stream to a member; those that come while it is being created join it (etcd's watchBroadcast.add).`,
-      on: { kind: 'proxy-watchers', where: { watchers: 1 } },
-    },
-    {
-      title: 'a second stream',
-      narration:
-        'Once the first stream is created it has a revision, and a watcher "from now" may not join it: the proxy cannot know the stream is not behind the present. The next watcher opens a second stream, and the watchers after it join that one while it is being created.',
-      on: { kind: 'proxy-watchers', where: { upstream: 2 } },
-    },
-    {
       title: 'a miss',
       narration:
-        'The first serializable get of the key is not in the cache: the proxy forwards it to a member and keeps the answer.',
+        'The first serializable get of the keys is not in the cache: the proxy forwards it to a member and keeps the answer.',
       on: { kind: 'proxy-cache', where: { hit: false } },
     },
     {
-      title: 'coalesced',
-      narration: `The last watcher had a stream of its own; once created it had caught up with the first one and was handed over to it, its stream cancelled (etcd's watchBroadcasts.coalesce). Streams with five watchers or more are never moved (maxCoalesceReceivers), so ${PROXY_WATCHERS} watchers stay on two streams to the cluster.`,
-      on: { kind: 'proxy-watchers', where: { watchers: PROXY_WATCHERS, upstream: 2 } },
+      title: 'watchers connect',
+      narration: `Over ${PROXY_WATCH_SPREAD_MS} ms, ${PROXY_WATCHERS} clients open a watch through the proxy, ${PROXY_WATCHERS / PROXY_KEYS} on each of ${PROXY_KEYS} keys. The first opens a watch stream to a member; any that came while it was being created would join it (etcd's watchBroadcast.add).`,
+      on: { kind: 'proxy-watchers', where: { watchers: 1 } },
     },
     {
       title: 'a hit',
@@ -89,20 +97,50 @@ export const proxyStory: Story = {
       on: { kind: 'proxy-cache', where: { hit: true } },
     },
     {
+      title: 'a stream per key',
+      narration: `A watcher on each of the ${PROXY_KEYS} keys: watches on different key ranges never share a stream, so there are ${PROXY_KEYS}.`,
+      on: { kind: 'proxy-watchers', where: { ranges: PROXY_KEYS, upstream: PROXY_KEYS } },
+    },
+    {
+      title: 'a stream of its own',
+      narration:
+        'A second watcher on a key already watched. It watches "from now", and the key\'s stream is already created, at some revision: the proxy cannot know that revision is not behind the present, so the watcher may not join it and gets a stream of its own.',
+      on: { kind: 'proxy-watchers', where: { ranges: PROXY_KEYS, upstream: PROXY_KEYS + 1 } },
+    },
+    {
+      title: 'handed over',
+      narration:
+        "Once created, a watcher's own stream has caught up with the older stream of its key: a stream with fewer than five watchers hands them over to it and is cancelled (etcd's watchBroadcasts.coalesce), and the key is back to one stream. Each watcher drops events below its own next revision, so none is seen twice and none missed. Streams with five watchers or more are never moved (maxCoalesceReceivers): had five watchers of a key come while one stream was being created, the key would keep two. Coming over time, as clients do, they do not.",
+      // the second time the proxy is back to one stream per key: after the first hand-overs
+      on: {
+        kind: 'proxy-watchers',
+        where: { ranges: PROXY_KEYS, upstream: PROXY_KEYS },
+        nth: 2,
+      },
+    },
+    {
       title: 'a write invalidates',
       narration:
         'A put through the proxy drops every cached range it overlaps before it goes to the cluster (etcd’s cache.Invalidate), so the next get is a miss and reads the new value.',
       on: { kind: 'send', where: { type: 'ProxyCall', method: 'put' } },
     },
     {
+      title: 'one stream per range',
+      narration: `All the watchers have come, each handed over in turn: ${PROXY_WATCHERS} watchers on ${PROXY_KEYS} key ranges share ${PROXY_KEYS} watch streams to the cluster, one per range.`,
+      on: {
+        kind: 'proxy-watchers',
+        where: { watchers: PROXY_WATCHERS, ranges: PROXY_KEYS, upstream: PROXY_KEYS },
+      },
+    },
+    {
       title: 'fan-out at the proxy',
-      narration: `The put is applied: the member sends its event once, on the one shared stream, and the proxy sends it on to all ${PROXY_WATCHERS} watchers. Without the proxy, members send it ${PROXY_WATCHERS} times.`,
-      on: { kind: 'proxy-fanout' },
+      narration: `A put is applied: the member sends its event once, on the key's one stream, and the proxy sends it on to all ${PROXY_WATCHERS / PROXY_KEYS} watchers of the key. Without the proxy, members send it ${PROXY_WATCHERS / PROXY_KEYS} times.`,
+      on: { kind: 'proxy-fanout', where: { responses: PROXY_WATCHERS / PROXY_KEYS } },
     },
     {
       title: 'the storm ends',
       narration:
-        'Compare the variants: the members’ CPU and traffic without the proxy and with it, the hit rate, and the upstream watches against the watchers.',
+        'Compare the variants: the members’ CPU and traffic without the proxy and with it, the hit rate, and the upstream watches against the watchers and their key ranges.',
       atUs: PROXY_STORM_STOP_MS * 1000,
     },
   ],
@@ -112,10 +150,10 @@ export const proxyStory: Story = {
       'members’ CPU load (share of their cores) and client requests into the members, with and without the proxy',
       'bytes into and out of the members on client connections',
       'the proxy’s hit rate',
-      'upstream watch streams against watchers',
+      'watchers, the key ranges they watch, and the upstream watch streams serving them',
     ],
     expect:
-      'the proxy takes most of the gets off the members (the article: it "effectively eliminates CPU load on the etcd server"), and a couple of watch streams serve all the watchers.',
+      'the proxy takes most of the gets off the members (the article: it "effectively eliminates CPU load on the etcd server"), and one watch stream per key range serves all the watchers.',
   },
 };
 
@@ -128,8 +166,9 @@ export interface ProxyFigures {
   memberBytesOut: number;
   /** The proxy's, over the storm: hits / (hits + misses); undefined without a proxy. */
   hitRate?: number;
-  /** The proxy's watchers and upstream watches at the end; undefined without a proxy. */
+  /** The proxy's watchers, their key ranges and its upstream watches at the end (no proxy: none). */
   watchers?: number;
+  watchRanges?: number;
   upstreamWatches?: number;
 }
 
@@ -173,6 +212,7 @@ export function proxyFigures(
   }
   if (watch) {
     out.watchers = watch.watchers as number;
+    out.watchRanges = watch.ranges as number;
     out.upstreamWatches = watch.upstream as number;
   }
   return out;

@@ -76,6 +76,7 @@ const KIND_CATEGORY: ReadonlyMap<string, EventCategory> = new Map<string, EventC
   ['proxy-response', 'client'],
   ['proxy-cache', 'client'],
   ['proxy-watchers', 'client'],
+  ['proxy-coalesce', 'client'],
   ['proxy-fanout', 'client'],
   ['lock', 'storage'],
   ['snapshot', 'storage'],

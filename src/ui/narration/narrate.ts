@@ -16,6 +16,7 @@ import {
   narrateProxyRequest,
   narrateProxyResponse,
   narrateProxyWatchers,
+  narrateProxyCoalesce,
 } from './proxy';
 import { describeNodeSettings, describeSettings } from './settings';
 import { humanizeBytes } from '../../etcdctl/format';
@@ -814,6 +815,7 @@ const NARRATORS: ReadonlyMap<string, Narrator> = new Map<string, Narrator>([
   ['proxy-response', narrateProxyResponse],
   ['proxy-cache', narrateProxyCache],
   ['proxy-watchers', narrateProxyWatchers],
+  ['proxy-coalesce', narrateProxyCoalesce],
   ['proxy-fanout', narrateProxyFanout],
 ]);
 

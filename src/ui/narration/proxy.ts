@@ -40,8 +40,26 @@ export function narrateProxyCache(r: TraceRecord): string {
 
 export function narrateProxyWatchers(r: TraceRecord): string {
   const watchers = num(r.watchers) ?? 0;
+  const ranges = num(r.ranges);
   const upstream = num(r.upstream) ?? 0;
-  return `The proxy serves ${count(watchers, 'watcher', 'watchers')} on ${count(upstream, 'watch stream', 'watch streams')} to the cluster`;
+  const streams = count(upstream, 'watch stream', 'watch streams');
+  if (ranges === undefined)
+    return `The proxy serves ${count(watchers, 'watcher', 'watchers')} on ${streams} to the cluster`;
+  const share = upstream === ranges ? (ranges === 1 ? ', one' : ', one per range') : '';
+  return `The proxy serves ${count(watchers, 'watcher', 'watchers')} on ${count(ranges, 'key range', 'key ranges')} with ${streams} to the cluster${share}`;
+}
+
+export function narrateProxyCoalesce(r: TraceRecord): string {
+  const moved = num(r.moved) ?? 0;
+  const key = str(r.key);
+  const end = str(r.rangeEnd);
+  const range =
+    key === undefined
+      ? 'its range'
+      : end === undefined
+        ? `key "${plainText(key)}"`
+        : `keys "${plainText(key)}" to "${plainText(end)}"`;
+  return `The proxy hands ${count(moved, 'watcher', 'watchers')} of ${range} over to an older watch stream that has caught up, and cancels the stream ${moved === 1 ? 'it' : 'they'} came on`;
 }
 
 export function narrateProxyFanout(r: TraceRecord): string {

@@ -261,7 +261,10 @@ async function proxyRun(f: Follower): Promise<void> {
         linearizable: false,
         keySpace: 2,
         startMs: 1500,
-        watchers: 3,
+        // they come over time, two keys: each is handed over to the first stream of its key
+        watchers: 4,
+        watchRanges: 2,
+        watchSpreadMs: 200,
       },
     ],
     actions: [{ atUs: 2_200_000, kind: 'crash', node: 2 }],
@@ -322,6 +325,18 @@ describe('narration over real runs', () => {
       expect(seen, `no scenario emitted kind ${kind}`).toContain(kind);
     }
     for (const kind of seen) expect(NARRATED_KINDS, `no sentence for ${kind}`).toContain(kind);
+  });
+
+  it('tells the proxy coalescing watchers, one stream per key range', () => {
+    const s = follower.sentences;
+    expect(s).toContainEqual(
+      expect.stringMatching(
+        /^The proxy hands 1 watcher of key "key\/0000000[01]" over to an older watch stream that has caught up, and cancels the stream it came on$/,
+      ),
+    );
+    expect(s).toContain(
+      'The proxy serves 4 watchers on 2 key ranges with 2 watch streams to the cluster, one per range',
+    );
   });
 
   it('narrates every record to a clean sentence and a known category', () => {

@@ -28,13 +28,13 @@ describe('loadIndex', () => {
 
   it("tells the proxy's hit counts and watchers as they were at the time looked at", () => {
     const t = new Timeline([1]);
-    t.push(rec(10, 'proxy-watchers', { watchers: 3, upstream: 3 }));
+    t.push(rec(10, 'proxy-watchers', { watchers: 3, ranges: 1, upstream: 3 }));
     t.push(rec(20, 'proxy-cache', { hit: false, hits: 0, misses: 1 }));
-    t.push(rec(30, 'proxy-watchers', { watchers: 3, upstream: 1 }));
+    t.push(rec(30, 'proxy-watchers', { watchers: 3, ranges: 1, upstream: 1 }));
     t.push(rec(40, 'proxy-cache', { hit: true, hits: 1, misses: 1 }));
     const ix = loadIndex(t);
-    expect(ix.proxyAt(5)).toEqual({ hits: 0, misses: 0, watchers: 0, upstream: 0 });
-    expect(ix.proxyAt(25)).toEqual({ hits: 0, misses: 1, watchers: 3, upstream: 3 });
-    expect(ix.proxyAt(40)).toEqual({ hits: 1, misses: 1, watchers: 3, upstream: 1 });
+    expect(ix.proxyAt(5)).toEqual({ hits: 0, misses: 0, watchers: 0, ranges: 0, upstream: 0 });
+    expect(ix.proxyAt(25)).toEqual({ hits: 0, misses: 1, watchers: 3, ranges: 1, upstream: 3 });
+    expect(ix.proxyAt(40)).toEqual({ hits: 1, misses: 1, watchers: 3, ranges: 1, upstream: 1 });
   });
 });

@@ -18,6 +18,8 @@ export interface ProxyView {
   hits: number;
   misses: number;
   watchers: number;
+  /** The distinct key ranges the watchers watch (the fewest streams that could serve them). */
+  ranges: number;
   upstream: number;
 }
 
@@ -28,7 +30,7 @@ class LoadIndex {
   private readonly cacheUs: number[] = [];
   private readonly cache: { hits: number; misses: number }[] = [];
   private readonly watchUs: number[] = [];
-  private readonly watch: { watchers: number; upstream: number }[] = [];
+  private readonly watch: { watchers: number; ranges: number; upstream: number }[] = [];
 
   constructor(private readonly timeline: Timeline) {}
 
@@ -45,7 +47,11 @@ class LoadIndex {
         this.cache.push({ hits: r.hits, misses: r.misses as number });
       } else if (r.kind === 'proxy-watchers') {
         this.watchUs.push(r.atUs);
-        this.watch.push({ watchers: r.watchers as number, upstream: r.upstream as number });
+        this.watch.push({
+          watchers: r.watchers as number,
+          ranges: r.ranges as number,
+          upstream: r.upstream as number,
+        });
       }
     }
   }
@@ -70,6 +76,7 @@ class LoadIndex {
       hits: c?.hits ?? 0,
       misses: c?.misses ?? 0,
       watchers: w?.watchers ?? 0,
+      ranges: w?.ranges ?? 0,
       upstream: w?.upstream ?? 0,
     };
   }

@@ -126,7 +126,7 @@ export const freelistStory: Story = {
     {
       title: 'commits pay for the scan',
       narration:
-        "Every commit writes its dirty leaves to new pages, each 14 KiB value to a run of 4, and the freelist itself (8 bytes per free page) to a run of ~570. The array freelist scans past the 226,000 free pages of short remnants low in the file for each: ~3.7 ms of freelist work per commit, so backend commits take ~8.9 ms (median) against ~5.5 ms with the hashmap (0.23 ms of freelist work), and the 14 KiB puts queued behind them reach ~15 ms against ~11 ms (p99). The storage timeline draws the longer commits; 'Measured in this tab' has the figures; run the hashmap variant to compare.",
+        "Every commit writes its dirty leaves to new pages, each 14 KiB value to a run of 4, and the freelist itself (8 bytes per free page) to a run of ~570. The array freelist scans past the 226,000 free pages of short remnants low in the file for each: ~3.7 ms of freelist work per commit, so backend commits take 8.9 ms (median) against 5.5 ms with the hashmap (0.23 ms of freelist work), and the 14 KiB puts queued behind them reach 14.4 ms against 11.2 ms (p99). The storage timeline draws the longer commits; 'Measured in this tab' has the figures; run the hashmap variant to compare.",
       atUs: 10 * S,
     },
   ],

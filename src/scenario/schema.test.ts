@@ -70,6 +70,12 @@ describe('parseScenario', () => {
     expect(message({ version: 1, settings: { heartbeatMs: 500, electionTimeoutMs: 400 } })).toMatch(
       /electionTimeoutMs: must be longer than the heartbeat interval/,
     );
+    expect(message({ version: 1, settings: { agedFilePages: 1.5 } })).toMatch(
+      /settings\.agedFilePages: must be a whole number/,
+    );
+    expect(message({ version: 1, settings: { agedFilePages: 3_000_000 } })).toMatch(
+      /settings\.agedFilePages: must be between 0 and 2097152, got 3000000/,
+    );
     expect(message({ version: 1, settings: { colour: 'red' } })).toMatch(
       /settings\.colour: is not a field/,
     );

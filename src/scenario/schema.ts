@@ -53,6 +53,12 @@ export interface ClusterSettings {
   quotaBackendBytes: number;
   /** bbolt's freelist design: 'array' (etcd 3.4's default) or 'map' (the segregated hashmap). */
   freelistType: FreelistType;
+  /**
+   * Pages of history each member's bbolt file starts with (src/mvcc/backend/aged.ts): cold data
+   * the run never touches, with free runs between, laid out from the seed. 0: a new file. Only
+   * the file's pages are synthetic (no keys or values); it shapes the run from its start.
+   */
+  agedFilePages: number;
   fsyncMs: number;
   fsyncJitterMs: number;
   networkLatencyMs: number;
@@ -93,6 +99,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   batchLimit: 10_000,
   quotaBackendBytes: 512 * 1024 * 1024,
   freelistType: 'array',
+  agedFilePages: 0,
   fsyncMs: 2,
   fsyncJitterMs: 1,
   networkLatencyMs: 1,
@@ -257,6 +264,8 @@ const SETTING_CHECKS: {
   // From 64 KiB (a few pages of data past bbolt's own) to etcd's suggested maximum, 8 GiB.
   quotaBackendBytes: (v, p) => num(v, p, 65_536, 8 * 1024 ** 3, true),
   freelistType: (v, p) => oneOf(v, p, ['array', 'map']),
+  // Up to 8 GiB of 4 KiB pages (MAX_AGED_PAGES): the freelist holds one number per free page.
+  agedFilePages: (v, p) => num(v, p, 0, 2 * 1024 * 1024, true),
   fsyncMs: (v, p) => num(v, p, 0, 60_000),
   fsyncJitterMs: (v, p) => num(v, p, 0, 60_000),
   networkLatencyMs: (v, p) => num(v, p, 0, 60_000),

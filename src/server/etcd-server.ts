@@ -13,7 +13,7 @@
 // context arrives, every read of the batch is served once applied >= its index. Reads arriving
 // while a round is in flight wait for the next one: that is how concurrent reads share rounds.
 import { MvccStore, encodeBackup } from '../mvcc';
-import { Backend, type BackendSettingsPatch } from '../mvcc/backend';
+import { Backend, type AgedFileSpec, type BackendSettingsPatch } from '../mvcc/backend';
 import { EtcdError } from '../mvcc/errors';
 import {
   MemoryStorage,
@@ -102,6 +102,8 @@ export interface ServerConfig {
    * member of the initial cluster starts from instead of an empty store (restoredDisk).
    */
   restore?: Uint8Array;
+  /** The backend's file starts aged (src/mvcc/backend/aged.ts): a long-running file's pages. */
+  agedFile?: AgedFileSpec;
 }
 
 /** Calls from operators (stopping a member, forcing a campaign, settings), not from clients. */
@@ -251,6 +253,7 @@ export class EtcdServer {
     this.backend = new Backend({
       ...backendSettings(cfg.backend),
       startUs: nowUs,
+      ...(cfg.agedFile ? { aged: cfg.agedFile } : {}),
       onEvent: (e) => {
         this.metrics.backendEvent(e);
         this.trace({

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessHost } from '../host/inproc-host';
+import { Backend } from '../mvcc/backend';
 import { DEFAULT_SETTINGS } from '../scenario/schema';
 import { nodeSpecs, startCluster } from '../sim/cluster';
+import { inspectBackend } from './inspect';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -55,5 +57,20 @@ describe('inspecting a member', () => {
       return c.conductor.traceHash;
     };
     expect(await run(true)).toBe(await run(false));
+  });
+});
+
+describe("a member's backend pages", () => {
+  // An aged file (src/mvcc/backend/aged.ts) of a million pages.
+  it('draws a million pages in at most 1024 squares, cold, partly free', () => {
+    const backend = new Backend({ aged: { pages: 1_000_000, seed: 3 } });
+    const view = inspectBackend(backend, 8 * 1024 ** 3, []);
+    expect(view.pagesPerCell).toBe(977);
+    expect(view.cells.length).toBeLessThanOrEqual(1024);
+    expect(view.cellFree).toHaveLength(view.cells.length);
+    expect(view.cells.slice(1, 100)).toBe('c'.repeat(99));
+    // ~25% free low in the file: three tenths rounded up in every square there.
+    expect(new Set(view.cellFree.slice(1, 900))).toEqual(new Set(['3']));
+    expect(view.coldPages).toBeGreaterThan(650_000);
   });
 });

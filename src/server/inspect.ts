@@ -2,7 +2,7 @@
 // key-value state at applied, its leases. Read without side effects: looking never changes the
 // run (the store is read through peek(), which reports nothing to the backend).
 import type { MvccStore } from '../mvcc';
-import type { Backend, PageUse } from '../mvcc/backend';
+import { PAGE_USES, type Backend, type PageUse } from '../mvcc/backend';
 import { decodeConfChange, type Entry, type MemoryStorage } from '../raft';
 import type { MetricsView } from './metrics';
 import type { ClientRequest } from './requests';
@@ -56,11 +56,20 @@ export interface BackendView {
   alarms: string[];
   /**
    * The page map, one character per cell of `pagesPerCell` pages: m meta, r root or branch,
-   * l leaf, f the freelist's own page, . free, p pending (freed, reusable after the next commit),
-   * : partly free.
+   * l leaf, f the freelist's own page, c cold data of an aged file's history, . free, p pending
+   * (freed, reusable after the next commit). A cell of several pages shows what it holds in this
+   * order of precedence: p, l, r, f, m, c; '.' only when every page in it is free.
    */
   cells: string;
+  /** Per cell, the share of its pages that are free, in tenths rounded up ('0'-'9'; '.' cells: '9'). */
+  cellFree: string;
   pagesPerCell: number;
+  /** Pages of an aged file's cold data (0: the file started new). */
+  coldPages: number;
+  /** Simulated ns the freelist spent releasing pages into itself (part of each commit), all told. */
+  releaseNs: number;
+  /** Commits of the file (each allocates the pages it writes and releases the last one's). */
+  commits: number;
 }
 
 const MAX_CELLS = 1024;
@@ -72,7 +81,36 @@ const USE_CHAR: Record<PageUse, string> = {
   freelist: 'f',
   free: '.',
   pending: 'p',
+  cold: 'c',
 };
+/** A cell of several pages shows the first of these it holds (see BackendView.cells). */
+const PRECEDENCE: readonly PageUse[] = [
+  'pending',
+  'leaf',
+  'branch',
+  'root',
+  'freelist',
+  'meta',
+  'cold',
+];
+
+/** The page map in at most MAX_CELLS cells (an aged file has a million pages). */
+function pageCells(codes: Uint8Array): { cells: string; cellFree: string; per: number } {
+  const per = Math.max(1, Math.ceil(codes.length / MAX_CELLS));
+  const count = new Uint32Array(PAGE_USES.length);
+  let cells = '';
+  let cellFree = '';
+  for (let i = 0; i < codes.length; i += per) {
+    count.fill(0);
+    const end = Math.min(codes.length, i + per);
+    for (let j = i; j < end; j++) count[codes[j]!]!++;
+    const free = count[0]!;
+    const use = PRECEDENCE.find((u) => count[PAGE_USES.indexOf(u)]! > 0);
+    cells += use === undefined ? '.' : USE_CHAR[use];
+    cellFree += String(Math.min(9, Math.ceil((10 * free) / (end - i))));
+  }
+  return { cells, cellFree, per };
+}
 
 /** The backend's state for the inspector (read only: nothing placed on the backend). */
 export function inspectBackend(
@@ -81,17 +119,7 @@ export function inspectBackend(
   alarms: string[],
 ): BackendView {
   const pages = backend.pages;
-  const map = pages.pageMap();
-  const per = Math.max(1, Math.ceil(map.length / MAX_CELLS));
-  let cells = '';
-  for (let i = 0; i < map.length; i += per) {
-    const group = map.slice(i, i + per);
-    const free = group.filter((u) => u === 'free').length;
-    // A cell of several pages: free, partly free, else pending if any is, else what most hold.
-    if (free > 0) cells += free === group.length ? '.' : ':';
-    else if (group.includes('pending')) cells += 'p';
-    else cells += USE_CHAR[group.includes('leaf') ? 'leaf' : group[0]!];
-  }
+  const { cells, cellFree, per } = pageCells(pages.pageCodes());
   const s = pages.stats;
   const f = pages.freelistStats;
   return {
@@ -106,9 +134,13 @@ export function inspectBackend(
     allocations: f.allocations,
     hits: f.hits,
     allocateNs: Math.round(f.allocateNs),
+    releaseNs: Math.round(f.releaseNs),
+    commits: s.commits,
     alarms,
     cells,
+    cellFree,
     pagesPerCell: per,
+    coldPages: s.coldPages,
   };
 }
 

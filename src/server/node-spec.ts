@@ -1,6 +1,6 @@
 // Everything needed to start one member, as plain data: what a host (in-process or in a worker)
 // needs to build an EtcdServer. Serializable, so it crosses a postMessage unchanged.
-import type { FreelistType, LockMode } from '../mvcc/backend';
+import type { AgedFileSpec, FreelistType, LockMode } from '../mvcc/backend';
 import type { AuthSettings } from './auth';
 import type { ReadPath } from './etcd-server';
 import type { UnsafeSetting } from '../scenario/schema';
@@ -37,6 +37,8 @@ export interface NodeSpec {
   unsafe: UnsafeSetting[];
   /** The scenario seed; each node's Raft randomness is a stream split from it. */
   seed: number;
+  /** Start the backend's file aged (scenario setting agedFilePages); absent: a new file. */
+  agedFile?: AgedFileSpec;
   /**
    * etcdctl snapshot restore: the store snapshot (checked) every member of the initial cluster
    * starts from on an empty disk, instead of an empty store (EtcdServer.restoredDisk).

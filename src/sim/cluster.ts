@@ -17,6 +17,7 @@ import {
   type ScenarioRestore,
 } from '../scenario/schema';
 import { Conductor, type TraceRecord } from './conductor';
+import { hashLabel } from './prng';
 import type { NodeHost } from './host-contract';
 import type { LinkModel } from './network';
 
@@ -63,6 +64,9 @@ export function nodeSpecs(
     snapshotCount: settings.snapshotCount,
     unsafe: [...settings.unsafe],
     seed,
+    ...(settings.agedFilePages > 0
+      ? { agedFile: { pages: settings.agedFilePages, seed: hashLabel(`aged-file:${seed}`) } }
+      : {}),
     ...(snapshot ? { restore: snapshot } : {}),
   }));
 }
@@ -74,6 +78,7 @@ export const RUN_SETTINGS: readonly (keyof ClusterSettings)[] = [
   'snapshotCount',
   'unsafe',
   'proxy',
+  'agedFilePages',
 ];
 
 /**

@@ -18,6 +18,7 @@ import {
   READ_START_MS,
   TRANSFER_AT_US,
 } from './index';
+import { FREELIST_BIG_WORKLOAD, FREELIST_MEASURE_FROM_US } from './freelist-story';
 
 /** What the figures read of a run's Session: its calls, its time, its cluster. */
 export type RunSession = Pick<Session, 'history' | 'nowUs' | 'cluster'>;
@@ -45,10 +46,18 @@ export const KEPT_KINDS: ReadonlySet<string> = new Set([
   'removed',
 ]);
 
+/**
+ * A backend commit's hold of readTx being granted or released: the span of its work (its
+ * duration, etcd_disk_backend_commit_duration_seconds). Kept too: ~20 records a second a member.
+ */
+function isCommitHold(r: TraceRecord): boolean {
+  return r.kind === 'lock' && r.txn === 'commit' && r.lock === 'readTx' && r.phase !== 'requested';
+}
+
 /** Feeds one trace record into a run's records, counts and reads served. */
 export function noteRecord(run: StoryRun, r: TraceRecord, keep?: readonly string[]): void {
   run.counts.set(r.kind, (run.counts.get(r.kind) ?? 0) + 1);
-  if (KEPT_KINDS.has(r.kind) || keep?.includes(r.kind)) run.records.push(r);
+  if (KEPT_KINDS.has(r.kind) || keep?.includes(r.kind) || isCommitHold(r)) run.records.push(r);
   if (r.kind === 'read-served' && typeof r.batch === 'number') run.readsServedByRounds += r.batch;
 }
 
@@ -115,6 +124,24 @@ export function workloadStats(run: StoryRun, w: number, fromUs: number, toUs?: n
     p99Ms: nearestRank(lat, 99) / 1000,
     perSecond: end > fromUs ? returnedOk / ((end - fromUs) / 1e6) : 0,
   };
+}
+
+/** Each backend commit's duration (µs, granted to released) that started at or after fromUs. */
+export function commitDurationsUs(run: StoryRun, fromUs = 0): number[] {
+  const granted = new Map<string, number>();
+  const out: number[] = [];
+  for (const r of run.records) {
+    if (!isCommitHold(r)) continue;
+    const id = `${r.node}:${String(r.txnId)}`;
+    const at = r.lockAtUs as number;
+    if (r.phase === 'granted') granted.set(id, at);
+    else {
+      const from = granted.get(id);
+      if (from !== undefined && from >= fromUs) out.push(at - from);
+      granted.delete(id);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** Elections won (a member becoming leader) in [fromUs, toUs). */
@@ -285,6 +312,21 @@ export function batchingFigures(run: StoryRun, fromUs: number): RunFigures {
   return { write_p99_ms: round(s.p99Ms, 3), writes_per_s: round(s.perSecond, 0) };
 }
 
+/**
+ * Story 15: backend commits (how many, median and p99 duration) and the 14 KiB puts' p99, from
+ * when the member has a leader. The freelist's own work per commit is in the node's details.
+ */
+export function freelistFigures(run: StoryRun): RunFigures {
+  const commits = commitDurationsUs(run, FREELIST_MEASURE_FROM_US);
+  const big = workloadStats(run, FREELIST_BIG_WORKLOAD, FREELIST_MEASURE_FROM_US);
+  return {
+    commits: commits.length,
+    commit_p50_ms: round(nearestRank(commits, 50) / 1000, 3),
+    commit_p99_ms: round(nearestRank(commits, 99) / 1000, 3),
+    put_14k_p99_ms: round(big.p99Ms, 3),
+  };
+}
+
 /** Each story's figures for one run, by story id: what the story card measures in the tab. */
 export const STORY_FIGURES: Readonly<Record<string, (run: StoryRun) => RunFigures>> = {
   'first-election': quorumFigures,
@@ -298,4 +340,5 @@ export const STORY_FIGURES: Readonly<Record<string, (run: StoryRun) => RunFigure
   tuning: tuningFigures,
   auth: (run) => authFigures(run, AUTH_MEASURE_FROM_MS * 1000),
   batching: (run) => batchingFigures(run, BATCH_START_MS * 1000),
+  freelist: freelistFigures,
 };

@@ -43,6 +43,7 @@ import {
   disruptionFigures,
   fcrFigures,
   figure8Figures,
+  freelistFigures,
   membershipLists,
   noteRecord,
   partitionFigures,
@@ -51,8 +52,10 @@ import {
   round,
   transferFigures,
   tuningFigures,
+  type RunFigures,
   type StoryRun,
 } from './figures';
+import type { InProcessHost } from '../host/inproc-host';
 import { bcryptCheckUs } from '../server/auth';
 import { measureProxy, type ProxyFigures } from './proxy-story';
 
@@ -319,6 +322,30 @@ export async function measureMembership(
   const out = membershipLists(run);
   opts.log?.(`membership: ${JSON.stringify(out)}`);
   return out;
+}
+
+/**
+ * Story 15, one variant to its end: its figures (freelistFigures) and the member's freelist as
+ * the node's details show it: simulated µs of freelist work per commit, ns per allocation, and
+ * the file's pages, free pages and free runs at the end; and the run's trace hash.
+ */
+export async function measureFreelist(scenario: Scenario): Promise<RunFigures> {
+  const sink = { records: [], counts: new Map<string, number>(), readsServedByRounds: 0 };
+  const run = sink as unknown as StoryRun;
+  const session = await Session.start(scenario, { onTrace: (r) => noteRecord(run, r) });
+  await session.runTo(scenario.cursorUs);
+  const b = (session.cluster.host as InProcessHost).server(1)!.inspect().backend!;
+  const traceHash = session.traceHash;
+  await session.dispose();
+  return {
+    ...freelistFigures(Object.assign(run, { session })),
+    freelist_us_per_commit: round((b.allocateNs + b.releaseNs) / b.commits / 1000, 1),
+    ns_per_allocation: round(b.allocateNs / b.allocations, 0),
+    pages: b.pages,
+    free_pages: b.freePages,
+    free_runs: b.freeRuns,
+    trace_hash: traceHash,
+  };
 }
 
 /** Every story's figures: what bench/results/stories.json holds. */

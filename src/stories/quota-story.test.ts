@@ -1,11 +1,8 @@
-// The space-quota and freelist stories show their points: NOSPACE refuses writes until defrag
-// and disarm; the freelist story's file is fragmented, and both designs hand out the same space
-// at different costs.
+// The space-quota story shows its point: NOSPACE refuses writes until defrag and disarm.
 import { describe, expect, it } from 'vitest';
 import type { InProcessHost } from '../host/inproc-host';
 import type { Scenario } from '../scenario/schema';
 import { Session } from '../sim/session';
-import { freelistScenario } from './freelist-story';
 import { QUOTA_STORY_BYTES, quotaScenario } from './quota-story';
 
 const NOSPACE = 'etcdserver: mvcc: database space exceeded';
@@ -37,20 +34,4 @@ describe('the space-quota story', () => {
     expect(sizes[1]).toBeLessThan(QUOTA_STORY_BYTES / 3);
     expect(answers.at(-1)).toMatchObject({ command: 'alarm list', body: { alarms: [] } });
   }, 60_000);
-});
-
-describe('the freelist story', () => {
-  it('fragments the file; the array scans cheaply at this size, the hashmap pays map operations', async () => {
-    const array = (await run(freelistScenario('array'))).backend;
-    const map = (await run(freelistScenario('map'))).backend;
-    for (const b of [array, map]) {
-      expect(b.freeRuns).toBeGreaterThan(20);
-      expect(b.dbSizeInUse).toBeLessThan(b.dbSize * 0.7);
-    }
-    // The same store: within a few pages of each other.
-    expect(Math.abs(array.pages - map.pages)).toBeLessThan(10);
-    const perAlloc = (b: typeof array) => b.allocateNs / b.allocations;
-    // Measured: ~90 ns against ~280 ns an allocation (the figure the story's text quotes).
-    expect(perAlloc(array)).toBeLessThan(perAlloc(map));
-  }, 120_000);
 });

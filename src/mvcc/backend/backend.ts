@@ -138,7 +138,7 @@ export class Backend {
       },
       options,
     );
-    this.pages = new PageFile(this.current.freelistType);
+    this.pages = new PageFile(this.current.freelistType, options.aged);
     this.nowUs = checkTimeUs('startUs', options.startUs ?? 0);
     this.timerResetUs = this.nowUs;
     this.onEvent = options.onEvent;

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FREELIST_TYPES, newFreelist, type Freelist, type FreelistType } from './freelist';
+import {
+  FREELIST_TYPES,
+  convertFreelist,
+  newFreelist,
+  type Freelist,
+  type FreelistType,
+} from './freelist';
 
 /** A freelist of `type` holding pages `ids` (released, so free). */
 function holding(type: FreelistType, ids: number[]): Freelist {
@@ -64,6 +70,42 @@ describe('freelist', () => {
           expect(f.freeCount).toBe(free.length);
         },
       ),
+    );
+  });
+
+  it('both designs adopt runs as they are, and convert into each other losing nothing', () => {
+    // Runs apart from each other: gaps of at least one page.
+    const runsArb = fc
+      .array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 6 })), {
+        maxLength: 60,
+      })
+      .map((gaps) => {
+        let at = 2;
+        return gaps.map(([gap, n]) => {
+          const run = { start: at + gap, n };
+          at = run.start + n;
+          return run;
+        });
+      });
+    fc.assert(
+      fc.property(runsArb, fc.array(fc.nat(), { maxLength: 5 }), (runs, picks) => {
+        const ids = runs.flatMap((r) => range(r.start, r.n));
+        for (const t of FREELIST_TYPES) {
+          const f = newFreelist(t);
+          f.adopt(runs);
+          expect(f.runs()).toEqual(runs);
+          expect(f.runCount).toBe(runs.length);
+          expect(f.ids()).toEqual(ids);
+          expect(f.stats.releaseNs + f.stats.allocateNs).toBe(0); // history, not work
+          // Converted with some pages pending: the same free and pending pages, the same counters.
+          for (const p of picks) if (ids.length > 0) f.allocate(1 + (p % 2));
+          f.free(1000, 2);
+          const other = convertFreelist(f, t === 'array' ? 'map' : 'array');
+          expect(other.ids()).toEqual(f.ids());
+          expect([...other.pendingIds()]).toEqual([...f.pendingIds()]);
+          expect(other.stats).toEqual(f.stats);
+        }
+      }),
     );
   });
 

@@ -75,6 +75,13 @@ export abstract class Freelist {
   protected abstract take(n: number): { pgid: number; ns: number };
   /** Adds released pages (ascending, none already free) to the freelist; returns the cost. */
   protected abstract merge(ids: number[]): number;
+  /** Calls `each` for every free run, ascending, without building a list of pages. */
+  abstract forEachRun(each: (start: number, n: number) => void): void;
+  /**
+   * Takes in free runs (ascending, apart from each other and from every free page) at no
+   * simulated cost: the file's history before the run (pages.ts, aged.ts), not work it does.
+   */
+  abstract adopt(runs: readonly FreeRun[]): void;
 
   get pendingCount(): number {
     return this.pending.length;
@@ -114,69 +121,105 @@ export abstract class Freelist {
   /** Free runs, ascending. */
   runs(): FreeRun[] {
     const out: FreeRun[] = [];
-    for (const id of this.ids()) {
-      const last = out[out.length - 1];
-      if (last && last.start + last.n === id) last.n++;
-      else out.push({ start: id, n: 1 });
-    }
+    this.forEachRun((start, n) => out.push({ start, n }));
     return out;
+  }
+
+  /** How many free runs there are (a measure of fragmentation). */
+  get runCount(): number {
+    let runs = 0;
+    this.forEachRun(() => runs++);
+    return runs;
   }
 
   /** Forgets every free and pending page (a defragmented file has none). */
   abstract clear(): void;
 }
 
-/** bbolt's array freelist (freelist.go: arrayAllocate, arrayMergeSpans). */
+/**
+ * bbolt's array freelist (freelist.go: arrayAllocate, arrayMergeSpans). The ids live in an
+ * Int32Array (`ids[0, len)`): an aged file's array holds hundreds of thousands of them, scanned
+ * at every allocation, and a typed array scans several times faster than a JS array of numbers.
+ */
 export class ArrayFreelist extends Freelist {
   readonly type = 'array' as const;
-  private free_: number[] = [];
+  private buf = new Int32Array(64);
+  private len = 0;
 
   get freeCount(): number {
-    return this.free_.length;
+    return this.len;
   }
 
   ids(): number[] {
-    return [...this.free_];
+    return Array.from(this.buf.subarray(0, this.len));
+  }
+
+  forEachRun(each: (start: number, n: number) => void): void {
+    const ids = this.buf;
+    let i = 0;
+    while (i < this.len) {
+      const start = ids[i]!;
+      let n = 1;
+      while (i + n < this.len && ids[i + n] === start + n) n++;
+      each(start, n);
+      i += n;
+    }
+  }
+
+  adopt(runs: readonly FreeRun[]): void {
+    const ids: number[] = [];
+    for (const r of runs) for (let i = 0; i < r.n; i++) ids.push(r.start + i);
+    // Already ascending and apart from the free pages: one merge, not a sort.
+    this.merge(ids);
   }
 
   protected take(n: number): { pgid: number; ns: number } {
-    const ids = this.free_;
-    let initial = 0;
-    let prev = 0;
-    for (let i = 0; i < ids.length; i++) {
+    const ids = this.buf;
+    const len = this.len;
+    // arrayAllocate's loop: `run` counts the contiguous ids ending at ids[i] (bbolt keeps the
+    // run's first id instead; the same test, and page ids start at 2, so -2 never precedes one).
+    let run = 0;
+    let prev = -2;
+    for (let i = 0; i < len; i++) {
       const id = ids[i]!;
-      if (prev === 0 || id - prev !== 1) initial = id;
-      if (id - initial + 1 === n) {
+      run = id === prev + 1 ? run + 1 : 1;
+      if (run === n) {
         // bbolt re-slices when the run is at the front, else copies the tail down over it.
-        const moved = i + 1 === n ? 0 : ids.length - i - 1;
-        ids.splice(i - n + 1, n);
+        const moved = i + 1 === n ? 0 : len - i - 1;
+        ids.copyWithin(i - n + 1, i + 1, len);
+        this.len = len - n;
         return {
-          pgid: initial,
+          pgid: id - n + 1,
           ns: (i + 1) * FREELIST_COST.scanIdNs + moved * FREELIST_COST.moveIdNs,
         };
       }
       prev = id;
     }
-    return { pgid: 0, ns: ids.length * FREELIST_COST.scanIdNs };
+    return { pgid: 0, ns: len * FREELIST_COST.scanIdNs };
   }
 
   protected merge(released: number[]): number {
     const k = released.length;
-    const a = this.free_;
-    const out: number[] = new Array<number>(a.length + k);
-    let i = 0;
-    let j = 0;
-    let o = 0;
-    while (i < a.length && j < k) out[o++] = a[i]! < released[j]! ? a[i++]! : released[j++]!;
-    while (i < a.length) out[o++] = a[i++]!;
-    while (j < k) out[o++] = released[j++]!;
-    this.free_ = out;
-    // sort.Sort(ids) of what was released, then pgids.merge over both.
-    return k * Math.log2(k + 1) * FREELIST_COST.sortCompareNs + o * FREELIST_COST.moveIdNs;
+    const len = this.len;
+    if (len + k > this.buf.length) {
+      const grown = new Int32Array(Math.max(64, (len + k) * 2));
+      grown.set(this.buf.subarray(0, len));
+      this.buf = grown;
+    }
+    // Merged in place from the back: the ids below the lowest released one stay where they are.
+    const a = this.buf;
+    let i = len - 1;
+    let j = k - 1;
+    let o = len + k - 1;
+    while (j >= 0) a[o--] = i >= 0 && a[i]! > released[j]! ? a[i--]! : released[j--]!;
+    this.len = len + k;
+    // sort.Sort(ids) of what was released, then pgids.merge over both (bbolt copies every id).
+    return k * Math.log2(k + 1) * FREELIST_COST.sortCompareNs + (len + k) * FREELIST_COST.moveIdNs;
   }
 
   clear(): void {
-    this.free_ = [];
+    this.buf = new Int32Array(64);
+    this.len = 0;
     this.pending = [];
   }
 }
@@ -197,10 +240,25 @@ export class MapFreelist extends Freelist {
   }
 
   ids(): number[] {
-    const starts = [...this.forward.keys()].sort((a, b) => a - b);
     const out: number[] = [];
-    for (const s of starts) for (let i = 0; i < this.forward.get(s)!; i++) out.push(s + i);
+    this.forEachRun((start, n) => {
+      for (let i = 0; i < n; i++) out.push(start + i);
+    });
     return out;
+  }
+
+  forEachRun(each: (start: number, n: number) => void): void {
+    const starts = [...this.forward.keys()].sort((a, b) => a - b);
+    for (const s of starts) each(s, this.forward.get(s)!);
+  }
+
+  override get runCount(): number {
+    return this.forward.size;
+  }
+
+  adopt(runs: readonly FreeRun[]): void {
+    // Runs apart from each other need no merging: straight into the three maps.
+    for (const r of runs) this.addSpan(r.start, r.n);
   }
 
   protected take(n: number): { pgid: number; ns: number } {
@@ -239,12 +297,12 @@ export class MapFreelist extends Freelist {
     if (before !== undefined) {
       start = id - before;
       n += before;
-      ns += this.delSpan(start, before);
+      ns += this.delSpan(start, before, 'keep-first');
     }
     const after = this.forward.get(id + 1);
     if (after !== undefined) {
       n += after;
-      ns += this.delSpan(id + 1, after);
+      ns += this.delSpan(id + 1, after, 'keep-last');
     }
     return ns + this.addSpan(start, n);
   }
@@ -260,9 +318,16 @@ export class MapFreelist extends Freelist {
     return 3 * FREELIST_COST.mapOpNs;
   }
 
-  private delSpan(start: number, n: number): number {
-    this.forward.delete(start);
-    this.backward.delete(start + n - 1);
+  /**
+   * Takes a run out of the maps. `keep` leaves the entry of its first (or last) page in place
+   * for the addSpan that follows to overwrite: V8 makes a Map delete leave a hole in the key's
+   * bucket, so deleting and re-adding one key over and over (a released run growing page by
+   * page) slows every later lookup of it, 32 µs apiece after a few hundred commits of an aged
+   * file. The cost model counts bbolt's delete all the same.
+   */
+  private delSpan(start: number, n: number, keep?: 'keep-first' | 'keep-last'): number {
+    if (keep !== 'keep-first') this.forward.delete(start);
+    if (keep !== 'keep-last') this.backward.delete(start + n - 1);
     const set = this.bySize.get(n)!;
     set.delete(start);
     // bbolt deletes an emptied size class, so the scan over sizes stays short.
@@ -290,9 +355,7 @@ export function newFreelist(type: FreelistType): Freelist {
 export function convertFreelist(from: Freelist, type: FreelistType): Freelist {
   if (from.type === type) return from;
   const to = newFreelist(type);
-  const ids = from.ids();
-  for (const id of ids) to.free(id, 1);
-  to.release();
+  to.adopt(from.runs());
   for (const id of from.pendingIds()) to.free(id, 1);
   Object.assign(to.stats, from.stats);
   return to;

@@ -20,8 +20,10 @@ export {
   type FreelistStats,
   type FreelistType,
 } from './freelist';
+export { MAX_AGED_PAGES, agedLayout, type AgedFileSpec, type AgedLayout } from './aged';
 export {
   PAGE_SIZE,
+  PAGE_USES,
   PageFile,
   recordBytes,
   type PageRecord,

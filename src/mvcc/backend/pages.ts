@@ -20,8 +20,12 @@
 //   merged into their left neighbour when both fit (bbolt's rebalance).
 // - Defragmentation (etcd's Defrag: copy every key into a new file at 90% fill) and restoring a
 //   snapshot lay everything out again contiguously, with nothing free.
+// - An aged file (./aged.ts) starts with a long history: a region of cold pages (data this run
+//   never touches, a count, no bytes) with free runs between them. The run's own pages are
+//   allocated among them; defragmentation packs the cold pages together like any other data.
 //
 // Deterministic: it depends only on the calls made, in order.
+import { agedLayout, type AgedFileSpec } from './aged';
 import { newFreelist, convertFreelist, type Freelist, type FreelistType } from './freelist';
 
 export const PAGE_SIZE = 4096;
@@ -105,8 +109,25 @@ interface Leaf extends Extent {
   dirty: boolean;
 }
 
-/** What a page holds, for the page map. */
-export type PageUse = 'meta' | 'root' | 'freelist' | 'branch' | 'leaf' | 'free' | 'pending';
+/**
+ * What a page holds, for the page map. 'cold': data of an aged file's history (./aged.ts).
+ * PAGE_USES[code] is the use of a page whose code (pageCodes) is `code`.
+ */
+export const PAGE_USES = [
+  'free',
+  'meta',
+  'root',
+  'freelist',
+  'branch',
+  'leaf',
+  'pending',
+  'cold',
+] as const;
+export type PageUse = (typeof PAGE_USES)[number];
+const CODE: Record<PageUse, number> = Object.fromEntries(PAGE_USES.map((u, i) => [u, i])) as Record<
+  PageUse,
+  number
+>;
 
 export interface PageStats {
   /** Pages in the file (the high-water mark). */
@@ -117,6 +138,8 @@ export interface PageStats {
   branches: number;
   /** Free runs (contiguous free pages), a measure of fragmentation. */
   freeRuns: number;
+  /** Pages of an aged file's cold data (./aged.ts); 0 in a file that started new. */
+  coldPages: number;
   commits: number;
 }
 
@@ -134,10 +157,24 @@ export class PageFile {
   /** The leaves changed shape (one went or was merged): every branch is rewritten. */
   private reshaped = false;
   private commits = 0;
+  /** An aged file's cold pages, all within [coldFrom, coldTo) with free and new pages among them. */
+  private coldPages = 0;
+  private coldFrom = 0;
+  private coldTo = 0;
 
-  constructor(freelistType: FreelistType = 'array') {
+  /** `aged`: start as a long-running file (./aged.ts) rather than a new one. */
+  constructor(freelistType: FreelistType = 'array', aged?: AgedFileSpec) {
     this.freelist = newFreelist(freelistType);
     this.layOut();
+    if (aged && aged.pages > 0) {
+      // A new file holds no leaves: the aged region goes right after the freelist page.
+      const layout = agedLayout(aged, this.hwm);
+      this.coldFrom = this.hwm;
+      this.hwm += aged.pages;
+      this.coldTo = this.hwm;
+      this.coldPages = layout.coldPages;
+      this.freelist.adopt(layout.runs);
+    }
   }
 
   /** etcd's Size(): bytes of the file up to its high-water mark, as of the last commit. */
@@ -170,7 +207,8 @@ export class PageFile {
       pendingPages: this.freelist.pendingCount,
       leaves: this.leaves.length,
       branches: this.branches.length + (this.rootBranch.pages > 0 ? 1 : 0),
-      freeRuns: this.freelist.runs().length,
+      freeRuns: this.freelist.runCount,
+      coldPages: this.coldPages,
       commits: this.commits,
     };
   }
@@ -266,9 +304,12 @@ export class PageFile {
     return ns;
   }
 
-  /** etcd's Defrag: every revision copied into a new file, contiguous, nothing free. */
+  /**
+   * etcd's Defrag: every revision copied into a new file, contiguous, nothing free. Returns the
+   * bytes copied (an aged file's cold pages count as full: they are data too).
+   */
   defrag(): number {
-    const bytes = this.leaves.reduce((s, l) => s + l.bytes, 0);
+    const bytes = this.leaves.reduce((s, l) => s + l.bytes, 0) + this.coldPages * PAGE_SIZE;
     this.relayOut(this.collect());
     return bytes;
   }
@@ -317,6 +358,10 @@ export class PageFile {
     };
     next(this.rootLeaf, 1);
     next(this.freelistPage, 1);
+    // An aged file's cold data, packed together (nothing free among it any more).
+    this.coldFrom = this.hwm;
+    this.hwm += this.coldPages;
+    this.coldTo = this.hwm;
     for (const l of this.leaves) {
       next(l, pagesFor(l.bytes));
       l.dirty = false;
@@ -403,22 +448,31 @@ export class PageFile {
 
   // ---- the page map ----
 
-  /** What every page of the file holds, by page id (length: the file's pages). */
-  pageMap(): PageUse[] {
-    const map = new Array<PageUse>(this.hwm).fill('free');
-    const mark = (ext: Extent, use: PageUse) => {
-      for (let i = 0; i < ext.pages; i++) map[ext.pgid + i] = use;
-    };
-    map[0] = 'meta';
-    map[1] = 'meta';
+  /**
+   * What every page of the file holds, by page id, as PAGE_USES codes: one byte a page, so an
+   * aged file of a million pages costs a megabyte to look at, not a list of strings.
+   */
+  pageCodes(): Uint8Array {
+    const map = new Uint8Array(this.hwm); // 0: free
+    const mark = (ext: Extent, use: PageUse) => map.fill(CODE[use], ext.pgid, ext.pgid + ext.pages);
+    // The aged region is cold but for what is free, pending or written by this run, marked next.
+    map.fill(CODE.cold, this.coldFrom, this.coldTo);
+    this.freelist.forEachRun((start, n) => map.fill(CODE.free, start, start + n));
+    map[0] = CODE.meta;
+    map[1] = CODE.meta;
     for (const l of this.leaves) mark(l, 'leaf');
     for (const b of this.branches) mark(b, 'branch');
     mark(this.rootBranch, 'branch');
     mark(this.rootLeaf, 'root');
     mark(this.freelistPage, 'freelist');
-    for (const id of this.freelist.pendingIds()) map[id] = 'pending';
+    for (const id of this.freelist.pendingIds()) map[id] = CODE.pending;
     for (const o of this.orphans) mark(o, 'pending');
     return map;
+  }
+
+  /** What every page of the file holds, by page id (length: the file's pages). */
+  pageMap(): PageUse[] {
+    return Array.from(this.pageCodes(), (c) => PAGE_USES[c]!);
   }
 
   /** Free page ids, ascending (the freelist as bbolt would write it). */

@@ -1,5 +1,6 @@
 // Public types of the backend model. Times are simulated microseconds (integers) unless a name
 // says otherwise; nothing here reads a clock.
+import type { AgedFileSpec } from './aged';
 import type { FreelistType } from './freelist';
 
 /**
@@ -127,6 +128,8 @@ export interface BackendOptions extends BackendSettingsPatch {
   readonly startUs?: number;
   /** Receives every lock event, in simulated-time order. */
   readonly onEvent?: (event: BackendEvent) => void;
+  /** Start from a long-running file's pages (./aged.ts) rather than a new file. */
+  readonly aged?: AgedFileSpec;
 }
 
 export interface BackendStats {

@@ -154,6 +154,53 @@ describe.each(disks)('%s', (_name, make) => {
       { numRuns: 40 },
     );
   });
+
+  it('writes a group (writeAll) as it writes the same writes one by one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            from: fc.integer({ min: 1, max: 10 }),
+            count: fc.integer({ min: 0, max: 3 }),
+            term: fc.integer({ min: 1, max: 5 }),
+            key: fc.constantFrom('a', 'b', 'c'),
+            del: fc.boolean(),
+            groupEnds: fc.boolean(),
+          }),
+          { maxLength: 10 },
+        ),
+        async (ws) => {
+          // Contiguous writes only (from the end of the log or over it): a gap fails either way.
+          let last = 0;
+          const writes = ws.map((w) => {
+            const from = Math.min(w.from, last + 1);
+            const es = entries(from, from + w.count - 1, w.term);
+            if (es.length > 0) last = from + w.count - 1;
+            return {
+              entries: es,
+              hardState: { term: w.term, vote: 0, commit: 0 },
+              backend: w.del ? { del: [w.key] } : { put: [[w.key, bytes(w.key)] as const] },
+              groupEnds: w.groupEnds,
+            };
+          });
+          const one = await make();
+          for (const { groupEnds: _, ...w } of writes) await one.write(w);
+          const grouped = await make();
+          let group: typeof writes = [];
+          for (const w of writes) {
+            group.push(w);
+            if (w.groupEnds) {
+              await grouped.writeAll(group.map(({ groupEnds: _, ...x }) => x));
+              group = [];
+            }
+          }
+          await grouped.writeAll(group.map(({ groupEnds: _, ...x }) => x));
+          expect(await grouped.load()).toEqual(await one.load());
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
 
 describe('corruption', () => {

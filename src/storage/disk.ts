@@ -41,6 +41,12 @@ export interface NodeDisk {
   /** Reads and checks everything; throws CorruptRecordError naming the first bad record. */
   load(): Promise<DiskState>;
   write(w: DiskWrite): Promise<void>;
+  /**
+   * Several writes in order, as a group commit: the same disk as writing them one by one, none
+   * left half-done. IndexedDB makes the group one transaction (one flush to disk), so a failure
+   * undoes all of it; the memory disk writes them one by one and stops at a failure.
+   */
+  writeAll(ws: readonly DiskWrite[]): Promise<void>;
   close(): void;
 }
 

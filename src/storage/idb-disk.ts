@@ -69,8 +69,12 @@ export class IdbDisk implements NodeDisk {
     );
   }
 
-  async write(w: DiskWrite): Promise<void> {
-    checkWrite(w);
+  write(w: DiskWrite): Promise<void> {
+    return this.writeAll([w]);
+  }
+
+  async writeAll(ws: readonly DiskWrite[]): Promise<void> {
+    for (const w of ws) checkWrite(w);
     const tx = this.db.transaction(['meta', 'wal', 'backend'], 'readwrite', {
       durability: 'strict',
     });
@@ -91,7 +95,7 @@ export class IdbDisk implements NodeDisk {
       deleteWalUpTo: (to) => track(tx.objectStore('wal').delete(IDBKeyRange.upperBound(to))),
     };
     try {
-      applyWrite(ops, w);
+      for (const w of ws) applyWrite(ops, w);
     } catch (err) {
       tx.abort(); // an encoding failure half-way must not commit the half already queued
       // The queued requests and the transaction now reject with AbortError: expected, not news.

@@ -36,6 +36,10 @@ export class MemoryDisk implements NodeDisk {
   /** An upper bound on the largest WAL key, so truncating the tail costs what it deletes. */
   private walMax = -Infinity;
 
+  async writeAll(ws: readonly DiskWrite[]): Promise<void> {
+    for (const w of ws) await this.write(w);
+  }
+
   async write(w: DiskWrite): Promise<void> {
     checkWrite(w);
     // Record the operations and perform them only once the whole write has been encoded, so a

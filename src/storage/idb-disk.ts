@@ -33,6 +33,12 @@ export function nodeDatabaseName(namespace: string, nodeId: number): string {
 }
 
 export class IdbDisk implements NodeDisk {
+  /**
+   * An upper bound on the largest WAL key stored (Infinity: not known), so that appending past
+   * the end skips the truncating range delete. Lowered only by a delete that committed.
+   */
+  private walMax = Infinity;
+
   private constructor(
     readonly name: string,
     private readonly db: IDBPDatabase<NodeDbSchema>,
@@ -60,6 +66,7 @@ export class IdbDisk implements NodeDisk {
       tx.objectStore('backend').getAll(),
     ]);
     await tx.done;
+    this.walMax = walKeys.length > 0 ? walKeys[walKeys.length - 1]! : -Infinity;
     const zip = <K>(keys: K[], vals: unknown[]) => keys.map((k, i) => [k, vals[i]] as const);
     return decodeState(
       this.name,
@@ -73,7 +80,16 @@ export class IdbDisk implements NodeDisk {
     return this.writeAll([w]);
   }
 
-  async writeAll(ws: readonly DiskWrite[]): Promise<void> {
+  /** The last write under way: writes run one after another (walMax is read at each start). */
+  private writing: Promise<void> = Promise.resolve();
+
+  writeAll(ws: readonly DiskWrite[]): Promise<void> {
+    const run = this.writing.then(() => this.commit(ws));
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(ws: readonly DiskWrite[]): Promise<void> {
     for (const w of ws) checkWrite(w);
     const tx = this.db.transaction(['meta', 'wal', 'backend'], 'readwrite', {
       durability: 'strict',
@@ -82,27 +98,46 @@ export class IdbDisk implements NodeDisk {
     // transaction can never auto-commit half-way.
     const failures: Promise<unknown>[] = [];
     const track = (p: Promise<unknown>) => failures.push(p);
+    // A group rewrites the hard state with every write: only the last one is stored (meta keys
+    // are no other record's business, and the transaction commits all or nothing).
+    const meta = new Map<string, SealedRecord>();
+    let walMax = this.walMax;
     const ops: RecordTx = {
       put: (store, key, record) => {
-        if (store === 'wal') track(tx.objectStore('wal').put(record, Number(key)));
-        else track(tx.objectStore(store).put(record, String(key)));
+        if (store === 'meta') meta.set(String(key), record);
+        else if (store === 'wal') {
+          track(tx.objectStore('wal').put(record, Number(key)));
+          walMax = Math.max(walMax, Number(key));
+        } else track(tx.objectStore(store).put(record, String(key)));
       },
       delete: (store, key) => {
+        if (store === 'meta') meta.delete(key);
         if (store === 'wal') track(tx.objectStore('wal').delete(Number(key)));
         else track(tx.objectStore(store).delete(key));
       },
-      deleteWalFrom: (from) => track(tx.objectStore('wal').delete(IDBKeyRange.lowerBound(from))),
+      deleteWalFrom: (from) => {
+        if (from > walMax) return; // an append past the end: nothing to truncate
+        track(tx.objectStore('wal').delete(IDBKeyRange.lowerBound(from)));
+        walMax = from - 1;
+      },
       deleteWalUpTo: (to) => track(tx.objectStore('wal').delete(IDBKeyRange.upperBound(to))),
     };
     try {
       for (const w of ws) applyWrite(ops, w);
+      for (const [key, record] of meta) track(tx.objectStore('meta').put(record, key));
     } catch (err) {
       tx.abort(); // an encoding failure half-way must not commit the half already queued
       // The queued requests and the transaction now reject with AbortError: expected, not news.
       for (const p of [...failures, tx.done]) p.catch(() => undefined);
       throw err;
     }
-    await Promise.all([...failures, tx.done]);
+    try {
+      await Promise.all([...failures, tx.done]);
+    } catch (err) {
+      this.walMax = Infinity; // what committed is not known
+      throw err;
+    }
+    this.walMax = walMax;
   }
 
   close(): void {

@@ -23,12 +23,14 @@ const text = (s: string) => new TextEncoder().encode(s);
  * Elects a leader, opens watches on nodes 2 and 3 (their responses stream out of the workers),
  * writes through node 1, reads through node 2; crashes node 3, changes settings
  * (the nodes up are sent them, node 3 gets them as it restarts), then idles: 4 simulated s.
+ * Clients are a millisecond from the members, so the worker host also runs nodes side by side
+ * (Conductor.runAhead) through the crash, the restart and the settings change.
  */
 export async function runParityScenario(
   host: 'in-process' | 'worker',
   namespace: string,
 ): Promise<ParityRun> {
-  const settings = { ...DEFAULT_SETTINGS };
+  const settings = { ...DEFAULT_SETTINGS, clientLatencyMs: 1 };
   const specs = nodeSpecs(settings, SEED);
   const nodeHost = host === 'worker' ? new WorkerHost(specs, namespace) : new InProcessHost(specs);
   const started = performance.now();

@@ -1,23 +1,21 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openStory } from './open-story';
 
 // Story 15 in the real app (workers, IndexedDB): the member starts from an aged bbolt file of a
 // million pages, drawn as a page map of ~980 pages a square; with the array freelist its commits
 // do milliseconds of freelist work and take longer than with the segregated hashmap, and the
 // story card's figures measured in the tab say so (up to where play was paused, past 11 s).
 
-const TITLE = 'Story 15: The freelist: linear scan against the segregated hashmap';
+const STORY = {
+  id: 'freelist',
+  number: 15,
+  title: 'The freelist: linear scan against the segregated hashmap',
+};
 const CHECKPOINTS = 3;
 
 /** Opens story 15 (or a variant) and plays it at full speed to its last checkpoint. */
 async function playFreelistStory(page: Page, variant?: string): Promise<void> {
-  const item = page.getByTestId('story-freelist');
-  if (variant) await item.getByLabel('Variant').selectOption({ label: variant });
-  await item.getByRole('button', { name: 'Open story 15', exact: true }).click();
-  const card = page.getByTestId('story-card');
-  await expect(card.getByRole('heading', { level: 2 })).toHaveText(
-    `${TITLE}${variant ? ` (${variant})` : ''}`,
-  );
-  await page.getByLabel('Speed').selectOption({ label: 'max' });
+  await openStory(page, STORY, variant);
   const checkpoint = page.getByTestId('story-checkpoint');
   await expect(checkpoint).toContainText(`Checkpoint 1 of ${CHECKPOINTS}`, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Next checkpoint', exact: true }).click();

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openStory } from './open-story';
 
 // Story 16 in the real app (workers, IndexedDB): the gRPC proxy is drawn in front of the cluster
 // with its hit rate and its watchers, and the members' client CPU is lower with it than without
@@ -11,14 +12,11 @@ const CHECKPOINTS = 10;
  * the proxy the proxy's checkpoints never come: play runs on to the last one.
  */
 async function playProxyStory(page: Page, variant?: string): Promise<void> {
-  const item = page.getByTestId('story-proxy');
-  if (variant) await item.getByLabel('Variant').selectOption({ label: variant });
-  await item.getByRole('button', { name: 'Open story 16', exact: true }).click();
-  const card = page.getByTestId('story-card');
-  await expect(card.getByRole('heading', { level: 2 })).toHaveText(
-    `Story 16: A gRPC proxy in front of the cluster${variant ? ` (${variant})` : ''}`,
+  await openStory(
+    page,
+    { id: 'proxy', number: 16, title: 'A gRPC proxy in front of the cluster' },
+    variant,
   );
-  await page.getByLabel('Speed').selectOption({ label: 'max' });
   const checkpoint = page.getByTestId('story-checkpoint');
   if (!variant) {
     await expect(checkpoint).toContainText(`Checkpoint 1 of ${CHECKPOINTS}`, { timeout: 30_000 });

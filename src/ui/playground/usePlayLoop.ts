@@ -7,6 +7,7 @@ import { feedRecords, showCheckpoint, stopBefore } from './story-player';
 import { usePlayground } from './store';
 import type { Session } from '../../sim/session';
 import { noticeViolation, unnoticedViolation } from './violation';
+import { noticeRunSize, unnoticedRunSize } from './run-size';
 
 /** Wall time per frame the simulation may use. */
 const BUDGET_MS = 8;
@@ -59,8 +60,10 @@ export function usePlayLoop(): void {
       }
       running = true;
       const deadline = performance.now() + BUDGET_MS;
-      // A broken invariant stops the run at the step that broke it (once: play goes on past it).
-      const broken = () => unnoticedViolation(s) !== undefined;
+      // A broken invariant stops the run at the step that broke it (once: play goes on past it);
+      // so does a run grown too big for the tab's memory (src/ui/playground/run-size.ts).
+      const broken = () =>
+        unnoticedViolation(s) !== undefined || unnoticedRunSize(s, s.timeline.length) !== undefined;
       exclusive(() => s.runTo(target, () => performance.now() > deadline || broken()))
         .then(() => {
           const cur = usePlayground.getState();
@@ -74,6 +77,16 @@ export function usePlayLoop(): void {
               banner: noticeViolation(s, v),
             });
             storyStop(s, v.atUs);
+            return;
+          }
+          const size = unnoticedRunSize(s, s.timeline.length);
+          if (size !== undefined) {
+            cur.set({
+              playing: false,
+              viewUs: s.nowUs,
+              tick: cur.tick + 1,
+              banner: noticeRunSize(s, size),
+            });
             return;
           }
           if (storyStop(s, Math.min(target, s.nowUs))) return;

@@ -522,7 +522,7 @@ export class Conductor<M extends Envelope, Req, Res> {
     }
     if (slot.state === 'down') return;
     const out =
-      (this.ahead.size > 0 && this.takeAhead(id, event)) ||
+      (this.aheadByNode.size > 0 && this.takeAhead(id, event)) ||
       (await this.opts.host.step(id, this.nowUs, input));
     this.absorb(id, out);
   }

@@ -494,13 +494,12 @@ export class Session {
     // With a proxy, every workload client calls it; the member is drawn all the same, so the
     // requests are the same with and without the proxy. A workload started on a chosen node
     // calls that node.
-    const target =
-      node !== undefined
-        ? () => node
-        : () => {
-            const picked = gen.pickNode();
-            return this.proxy ? PROXY_NODE : picked;
-          };
+    const route = (pick: () => number) => {
+      if (node !== undefined) return node;
+      const picked = pick();
+      return this.proxy ? PROXY_NODE : picked;
+    };
+    const target = () => route(() => gen.pickNode());
     const running = () => c.now < handle.stopUs;
     if (spec.mode === 'open') {
       const arrive = () => {
@@ -529,10 +528,7 @@ export class Session {
     planWatchers(spec, this.scenario.seed, w).forEach(({ afterUs, body, pick }, k) => {
       const clientId = WATCHER_CLIENTS + 10_000 * w + k;
       // a spread watcher draws its member from its own stream (the requests' stay as they were)
-      const to = () =>
-        pick === undefined
-          ? target()
-          : (node ?? (this.proxy ? PROXY_NODE : pickOf(pick, c.nodeIds())));
+      const to = () => (pick === undefined ? target() : route(() => pickOf(pick, c.nodeIds())));
       c.at(startUs + afterUs, 'watcher-start', () => {
         this.watchStats.watchers++;
         this.streams.watch(

@@ -166,11 +166,11 @@ describe.each(disks)('%s', (_name, make) => {
             term: fc.integer({ min: 1, max: 5 }),
             key: fc.constantFrom('a', 'b', 'c'),
             del: fc.boolean(),
-            groupEnds: fc.boolean(),
           }),
           { maxLength: 10 },
         ),
-        async (ws) => {
+        fc.array(fc.boolean(), { maxLength: 10 }),
+        async (ws, groupEnds) => {
           // Contiguous writes only (from the end of the log or over it): a gap fails either way.
           let last = 0;
           const writes = ws.map((w) => {
@@ -181,22 +181,19 @@ describe.each(disks)('%s', (_name, make) => {
               entries: es,
               hardState: { term: w.term, vote: 0, commit: 0 },
               backend: w.del ? { del: [w.key] } : { put: [[w.key, bytes(w.key)] as const] },
-              groupEnds: w.groupEnds,
             };
           });
           const one = await make();
-          for (const { groupEnds: _, ...w } of writes) await one.write(w);
+          for (const w of writes) await one.write(w);
           const grouped = await make();
           await grouped.load();
-          let group: typeof writes = [];
-          for (const w of writes) {
-            group.push(w);
-            if (w.groupEnds) {
-              await grouped.writeAll(group.map(({ groupEnds: _, ...x }) => x));
-              group = [];
-            }
+          let from = 0;
+          for (let i = 0; i < writes.length; i++) {
+            if (!groupEnds[i]) continue;
+            await grouped.writeAll(writes.slice(from, i + 1));
+            from = i + 1;
           }
-          await grouped.writeAll(group.map(({ groupEnds: _, ...x }) => x));
+          await grouped.writeAll(writes.slice(from));
           expect(await grouped.load()).toEqual(await one.load());
         },
       ),

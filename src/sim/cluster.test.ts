@@ -117,11 +117,12 @@ describe('a corrupt disk', () => {
     await c.call(leader, { method: 'put', body: { key: key('a'), value: key('1') } });
     const victim = [1, 2, 3].find((n) => n !== leader)!;
     await c.conductor.crash(victim);
-    host.disk(victim).corrupt('wal', 2);
+    const newest = host.disk(victim).walKeys().at(-1)!; // the record holding the hard state
+    host.disk(victim).corrupt('wal', newest);
     await c.conductor.restart(victim);
     expect(c.conductor.nodeState(victim)).toBe('down');
     expect(c.conductor.startFailure(victim)).toMatch(
-      new RegExp(`corrupt record wal/2 in database inproc/n${victim}: CRC mismatch`),
+      new RegExp(`corrupt record wal/${newest} in database inproc/n${victim}: CRC mismatch`),
     );
     const w = await c.call(leader, { method: 'put', body: { key: key('b'), value: key('2') } });
     expect(w.ok).toBe(true);

@@ -17,27 +17,37 @@ export function decodeHardState(bytes: Uint8Array): HardState {
   return hs;
 }
 
-export function encodeEntry(e: Entry): Uint8Array {
-  const type = ENTRY_TYPES.indexOf(e.type);
-  if (type < 0) throw new TypeError(`unknown entry type ${String(e.type)}`);
-  // Sized exactly (two f64, a tag, a length and the data): one allocation, no copy.
-  return new BinWriter(8 + 8 + 1 + 4 + e.data.length)
-    .f64(e.term)
-    .f64(e.index)
-    .u8(type)
-    .bytes(e.data)
-    .finish();
+/** An entry's encoded size: two f64, a tag, a length and the data. */
+export function entrySize(e: Entry): number {
+  return 8 + 8 + 1 + 4 + e.data.length;
 }
 
-export function decodeEntry(bytes: Uint8Array): Entry {
-  const r = new BinReader(bytes);
+export function writeEntry(w: BinWriter, e: Entry): void {
+  const type = ENTRY_TYPES.indexOf(e.type);
+  if (type < 0) throw new TypeError(`unknown entry type ${String(e.type)}`);
+  w.f64(e.term).f64(e.index).u8(type).bytes(e.data);
+}
+
+export function readEntry(r: BinReader): Entry {
   const term = r.f64();
   const index = r.f64();
   const type = ENTRY_TYPES[r.u8()];
   if (type === undefined) throw new RangeError('unknown entry type tag');
   const data = r.bytes();
-  r.end();
   return { term, index, type, data };
+}
+
+export function encodeEntry(e: Entry): Uint8Array {
+  const w = new BinWriter(entrySize(e)); // sized exactly: one allocation, no copy
+  writeEntry(w, e);
+  return w.finish();
+}
+
+export function decodeEntry(bytes: Uint8Array): Entry {
+  const r = new BinReader(bytes);
+  const e = readEntry(r);
+  r.end();
+  return e;
 }
 
 function writeConfState(w: BinWriter, cs: ConfState): void {

@@ -25,6 +25,15 @@ const disks: [string, () => Promise<NodeDisk>][] = [
   ['IdbDisk', async () => IdbDisk.open(nodeDatabaseName(`test${++dbCounter}`, 1))],
 ];
 
+/** The sequence numbers of the WAL records a disk holds. */
+async function rawWalKeys(d: NodeDisk): Promise<number[]> {
+  if (d instanceof MemoryDisk) return d.walKeys();
+  const raw = await openDB(d.name);
+  const keys = (await raw.getAllKeys('wal')) as number[];
+  raw.close();
+  return keys;
+}
+
 describe.each(disks)('%s', (_name, make) => {
   it('starts empty', async () => {
     const d = await make();
@@ -122,7 +131,7 @@ describe.each(disks)('%s', (_name, make) => {
     expect(s.entries).toHaveLength(2);
   });
 
-  it('agrees with a model over random write sequences', async () => {
+  it('agrees with a model over random write sequences, reloaded at any point', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -131,6 +140,9 @@ describe.each(disks)('%s', (_name, make) => {
             count: fc.integer({ min: 0, max: 4 }),
             term: fc.integer({ min: 1, max: 5 }),
             compactTo: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+            hardState: fc.boolean(),
+            // A restart: the disk's WAL bookkeeping is rebuilt from the records alone.
+            reload: fc.boolean(),
           }),
           { maxLength: 12 },
         ),
@@ -138,22 +150,45 @@ describe.each(disks)('%s', (_name, make) => {
           const d = await make();
           await d.load(); // as a node starts: the disk then knows where its log ends
           let model: Entry[] = [];
-          for (const w of writes) {
+          let hardState = { term: 0, vote: 0, commit: 0 };
+          for (const [i, w] of writes.entries()) {
             const es = entries(w.from, w.from + w.count - 1, w.term);
-            await d.write(
-              w.compactTo === undefined ? { entries: es } : { entries: es, compactTo: w.compactTo },
-            );
+            const hs = { term: w.term, vote: i, commit: w.from };
+            await d.write({
+              entries: es,
+              ...(w.compactTo === undefined ? {} : { compactTo: w.compactTo }),
+              ...(w.hardState ? { hardState: hs } : {}),
+            });
             if (es.length > 0) model = model.filter((e) => e.index < w.from).concat(es);
             if (w.compactTo !== undefined) model = model.filter((e) => e.index > w.compactTo!);
+            if (w.hardState) hardState = hs;
+            if (w.reload) await d.load().catch(() => undefined); // a gap fails it; writes go on
           }
           const loaded = await d.load().catch((e: Error) => e);
           const contiguous = model.every((e, i) => i === 0 || e.index === model[i - 1]!.index + 1);
-          if (contiguous) expect(loaded).toMatchObject({ entries: model });
+          if (contiguous) expect(loaded).toMatchObject({ entries: model, hardState });
           else expect(loaded).toBeInstanceOf(Error); // a gap is reported, never hidden
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 300 },
     );
+  });
+
+  it('deletes WAL records nothing can replay any more', async () => {
+    const d = await make();
+    for (let i = 1; i <= 50; i++) await d.write({ entries: [entry(i, 1)] });
+    // A conflict: entries 41-50 replaced by one write, their ten records dead.
+    await d.write({ entries: entries(41, 42, 2) });
+    await d.write({ compactTo: 30 });
+    const raw = await rawWalKeys(d);
+    // Left: the records of entries 31-40, the one holding 41-42, and the compaction's own record.
+    expect(raw).toEqual([...Array.from({ length: 10 }, (_, i) => 31 + i), 51, 52]);
+    const s = await d.load();
+    expect(s.entries.map((e) => [e.index, e.term])).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => [31 + i, 1]),
+      [41, 2],
+      [42, 2],
+    ]);
   });
 
   it('writes a group (writeAll) as it writes the same writes one by one', async () => {
@@ -206,6 +241,7 @@ describe('corruption', () => {
   it('memory disk: a flipped bit in a WAL record names the database and record', async () => {
     const d = new MemoryDisk('raftlab/ns/n2');
     await d.write({ entries: entries(1, 3, 1), hardState: { term: 1, vote: 2, commit: 1 } });
+    await d.write({ entries: entries(4, 4, 1) });
     d.corrupt('wal', 2);
     await expect(d.load()).rejects.toThrow(
       /corrupt record wal\/2 in database raftlab\/ns\/n2: CRC mismatch \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\)/,
@@ -218,13 +254,21 @@ describe('corruption', () => {
     await d.write({ hardState: { term: 4, vote: 3, commit: 0 } });
     d.close();
     const raw = await openDB(name);
-    const rec = await raw.get('meta', 'hardState');
-    rec.body[3] ^= 0xff;
-    await raw.put('meta', rec, 'hardState');
+    const rec = await raw.get('wal', 1);
+    rec.body[3] ^= 0xff; // inside the hard state's term
+    await raw.put('wal', rec, 1);
     raw.close();
     const again = await IdbDisk.open(name);
     await expect(again.load()).rejects.toThrow(
-      /corrupt record meta\/hardState in database raftlab\/corrupt\/n3/,
+      /corrupt record wal\/1 in database raftlab\/corrupt\/n3: CRC mismatch/,
+    );
+  });
+
+  it('IndexedDB disk: a database in an older format is refused with a clear message', async () => {
+    const name = nodeDatabaseName('old', 1);
+    (await openDB(name, 1, { upgrade: (db) => void db.createObjectStore('wal') })).close();
+    await expect(IdbDisk.open(name)).rejects.toThrow(
+      /database raftlab\/old\/n1 holds format 1, not 2: delete it/,
     );
   });
 

@@ -3,15 +3,9 @@
 // state, maybe a snapshot, maybe the backend's batch) and is atomic: after a crash either all of
 // it is there or none of it.
 import type { Entry, HardState, Snapshot } from '../raft/types';
-import {
-  decodeEntry,
-  decodeHardState,
-  decodeSnapshot,
-  encodeEntry,
-  encodeHardState,
-  encodeSnapshot,
-} from './codec';
+import { decodeSnapshot, encodeSnapshot } from './codec';
 import { seal, unseal, type SealedRecord } from './record';
+import { WalLog } from './wal';
 
 export interface DiskWrite {
   /** Replaces the stored hard state. */
@@ -55,14 +49,12 @@ export const EMPTY_HARD_STATE: HardState = { term: 0, vote: 0, commit: 0 };
 /** Object stores (IndexedDB) or maps (memory) that make up a node's disk. */
 export type StoreName = 'meta' | 'wal' | 'backend';
 
-/** The operations one atomic write needs, implemented over a transaction or over plain maps. */
+/** The operations one atomic group commit needs, over a transaction or over plain maps. */
 export interface RecordTx {
   put(store: StoreName, key: string | number, record: SealedRecord): void;
   delete(store: StoreName, key: string): void;
-  /** Deletes WAL records with index >= from. */
-  deleteWalFrom(from: number): void;
-  /** Deletes WAL records with index <= to. */
-  deleteWalUpTo(to: number): void;
+  /** Deletes the WAL records with sequence numbers from..to (inclusive). */
+  deleteWalRange(from: number, to: number): void;
 }
 
 export function checkWrite(w: DiskWrite): void {
@@ -76,58 +68,46 @@ export function checkWrite(w: DiskWrite): void {
   }
 }
 
-/** Applies one write's records in the order the semantics need. */
-export function applyWrite(tx: RecordTx, w: DiskWrite): void {
-  if (w.snapshot) {
-    tx.put('meta', 'snapshot', seal(encodeSnapshot(w.snapshot)));
-    tx.deleteWalUpTo(w.snapshot.metadata.index);
+/**
+ * Issues one group commit's records: the group's WAL record (wal.ts) and the WAL records it makes
+ * dead, then each write's snapshot and backend keys in order. Takes the WAL plan as done: the
+ * caller writes all of it or none (and then stops using the disk).
+ */
+export function applyGroup(tx: RecordTx, ws: readonly DiskWrite[], wal: WalLog): void {
+  for (const w of ws) checkWrite(w);
+  // Encoded before anything is issued: an entry that cannot be encoded throws with nothing done.
+  const snapshots = ws.flatMap((w) => (w.snapshot ? [seal(encodeSnapshot(w.snapshot))] : []));
+  const plan = wal.plan(ws);
+  if (plan.put) tx.put('wal', plan.put.seq, plan.put.record);
+  for (const [from, to] of plan.deletes) tx.deleteWalRange(from, to);
+  const snapshot = snapshots[snapshots.length - 1];
+  if (snapshot) tx.put('meta', 'snapshot', snapshot);
+  for (const w of ws) {
+    for (const [k, v] of w.backend?.put ?? []) tx.put('backend', k, seal(v));
+    for (const k of w.backend?.del ?? []) tx.delete('backend', k);
   }
-  const es = w.entries ?? [];
-  const first = es[0];
-  if (first) {
-    tx.deleteWalFrom(first.index);
-    for (const e of es) tx.put('wal', e.index, seal(encodeEntry(e)));
-  }
-  if (w.compactTo !== undefined) tx.deleteWalUpTo(w.compactTo);
-  if (w.hardState) tx.put('meta', 'hardState', seal(encodeHardState(w.hardState)));
-  for (const [k, v] of w.backend?.put ?? []) tx.put('backend', k, seal(v));
-  for (const k of w.backend?.del ?? []) tx.delete('backend', k);
 }
 
-/** Builds a DiskState from raw stored records, checking each; names the first bad one. */
+/** Builds a DiskState (and its WAL's bookkeeping) from raw stored records; names the first bad one. */
 export function decodeState(
   database: string,
   meta: ReadonlyMap<string, unknown>,
   wal: readonly (readonly [number, unknown])[],
   backendRecords: readonly (readonly [string, unknown])[],
-): DiskState {
-  const hsRaw = meta.get('hardState');
-  const hardState =
-    hsRaw === undefined
-      ? { ...EMPTY_HARD_STATE }
-      : unseal(hsRaw, database, 'meta/hardState', decodeHardState);
+): { state: DiskState; wal: WalLog } {
   const snapRaw = meta.get('snapshot');
   const snapshot =
     snapRaw === undefined ? undefined : unseal(snapRaw, database, 'meta/snapshot', decodeSnapshot);
-  const entries: Entry[] = [];
-  for (const [key, raw] of wal) {
-    const e = unseal(raw, database, `wal/${key}`, decodeEntry);
-    if (e.index !== key) {
-      throw new Error(`corrupt record wal/${key} in database ${database}: holds entry ${e.index}`);
-    }
-    const prev = entries[entries.length - 1];
-    if (prev && e.index !== prev.index + 1) {
-      throw new Error(
-        `database ${database}: WAL has a gap between entries ${prev.index} and ${e.index}`,
-      );
-    }
-    entries.push(e);
-  }
+  // A snapshot's write raised the WAL's floor past the entries it covers.
+  const { entries, hardState, log } = WalLog.replay(database, wal, { ...EMPTY_HARD_STATE });
   const backend = new Map<string, Uint8Array>();
   for (const [key, raw] of backendRecords)
     backend.set(
       key,
       unseal(raw, database, `backend/${key}`, (b) => b),
     );
-  return snapshot ? { hardState, snapshot, entries, backend } : { hardState, entries, backend };
+  const state: DiskState = snapshot
+    ? { hardState, snapshot, entries, backend }
+    : { hardState, entries, backend };
+  return { state, wal: log };
 }

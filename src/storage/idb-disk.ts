@@ -1,11 +1,10 @@
 // A node's disk in IndexedDB: one database per node per cluster namespace, three object stores
-// (meta: hard state and snapshot; wal: entries by index; backend: the MVCC backend's keys). One
+// (meta: the snapshot; wal: one record per group commit, wal.ts; backend: the MVCC backend's keys). One
 // DiskWrite is one readwrite transaction with durability 'strict' — the browser's fsync — so a
 // group commit is atomic and durable when the returned promise resolves.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
 import {
-  applyWrite,
-  checkWrite,
+  applyGroup,
   decodeState,
   type DiskState,
   type DiskWrite,
@@ -13,8 +12,10 @@ import {
   type RecordTx,
 } from './disk';
 import type { SealedRecord } from './record';
+import type { WalLog } from './wal';
 
-export const NODE_DB_VERSION = 1;
+/** 2: one WAL record per group commit (wal.ts); 1 had a record per entry. */
+export const NODE_DB_VERSION = 2;
 
 interface NodeDbSchema extends DBSchema {
   meta: { key: string; value: SealedRecord };
@@ -34,10 +35,10 @@ export function nodeDatabaseName(namespace: string, nodeId: number): string {
 
 export class IdbDisk implements NodeDisk {
   /**
-   * An upper bound on the largest WAL key stored (Infinity: not known), so that appending past
-   * the end skips the truncating range delete. Lowered only by a delete that committed.
+   * The WAL's bookkeeping as of the last load or committed write; undefined before the first load
+   * (a write loads it first) and after a write that failed, when what committed is not known.
    */
-  private walMax = Infinity;
+  private wal: WalLog | undefined;
 
   private constructor(
     readonly name: string,
@@ -45,14 +46,31 @@ export class IdbDisk implements NodeDisk {
   ) {}
 
   static async open(name: string): Promise<IdbDisk> {
-    const db = await openDB<NodeDbSchema>(name, NODE_DB_VERSION, {
-      upgrade(db) {
-        db.createObjectStore('meta');
-        db.createObjectStore('wal');
-        db.createObjectStore('backend');
-      },
-    });
-    return new IdbDisk(name, db);
+    // Databases live for one cluster namespace, made fresh by each page; one written by an older
+    // raftlab is refused (its upgrade aborted, the database left as it was) rather than misread.
+    let older = 0;
+    try {
+      const db = await openDB<NodeDbSchema>(name, NODE_DB_VERSION, {
+        upgrade(db, oldVersion, _newVersion, tx) {
+          if (oldVersion !== 0) {
+            older = oldVersion;
+            tx.done.catch(() => undefined); // rejects with the abort: reported below instead
+            tx.abort();
+            return;
+          }
+          db.createObjectStore('meta');
+          db.createObjectStore('wal');
+          db.createObjectStore('backend');
+        },
+      });
+      return new IdbDisk(name, db);
+    } catch (err) {
+      if (older === 0) throw err;
+      throw new Error(
+        `database ${name} holds format ${older}, not ${NODE_DB_VERSION}: delete it and start the cluster again`,
+        { cause: err },
+      );
+    }
   }
 
   async load(): Promise<DiskState> {
@@ -66,21 +84,22 @@ export class IdbDisk implements NodeDisk {
       tx.objectStore('backend').getAll(),
     ]);
     await tx.done;
-    this.walMax = walKeys.length > 0 ? walKeys[walKeys.length - 1]! : -Infinity;
     const zip = <K>(keys: K[], vals: unknown[]) => keys.map((k, i) => [k, vals[i]] as const);
-    return decodeState(
+    const loaded = decodeState(
       this.name,
       new Map(zip(metaKeys, metaVals)),
       zip(walKeys, walVals),
       zip(beKeys, beVals),
     );
+    this.wal = loaded.wal;
+    return loaded.state;
   }
 
   write(w: DiskWrite): Promise<void> {
     return this.writeAll([w]);
   }
 
-  /** The last write under way: writes run one after another (walMax is read at each start). */
+  /** The last write under way: writes run one after another, each planned when it starts. */
   private writing: Promise<void> = Promise.resolve();
 
   writeAll(ws: readonly DiskWrite[]): Promise<void> {
@@ -90,54 +109,34 @@ export class IdbDisk implements NodeDisk {
   }
 
   private async commit(ws: readonly DiskWrite[]): Promise<void> {
-    for (const w of ws) checkWrite(w);
+    if (!this.wal) await this.load();
+    const wal = this.wal!;
     const tx = this.db.transaction(['meta', 'wal', 'backend'], 'readwrite', {
       durability: 'strict',
     });
     // Requests are queued synchronously and run in order; only tx.done is awaited, so the
     // transaction can never auto-commit half-way.
-    const failures: Promise<unknown>[] = [];
-    const track = (p: Promise<unknown>) => failures.push(p);
-    // A group rewrites the hard state with every write: only the last one is stored (meta keys
-    // are no other record's business, and the transaction commits all or nothing).
-    const meta = new Map<string, SealedRecord>();
-    let walMax = this.walMax;
+    // The raw requests, not idb's promise per request: a failed one fails the transaction, and
+    // tx.done with it.
+    const raw = unwrap(tx);
     const ops: RecordTx = {
-      put: (store, key, record) => {
-        if (store === 'meta') meta.set(String(key), record);
-        else if (store === 'wal') {
-          track(tx.objectStore('wal').put(record, Number(key)));
-          walMax = Math.max(walMax, Number(key));
-        } else track(tx.objectStore(store).put(record, String(key)));
-      },
-      delete: (store, key) => {
-        if (store === 'meta') meta.delete(key);
-        if (store === 'wal') track(tx.objectStore('wal').delete(Number(key)));
-        else track(tx.objectStore(store).delete(key));
-      },
-      deleteWalFrom: (from) => {
-        if (from > walMax) return; // an append past the end: nothing to truncate
-        track(tx.objectStore('wal').delete(IDBKeyRange.lowerBound(from)));
-        walMax = from - 1;
-      },
-      deleteWalUpTo: (to) => track(tx.objectStore('wal').delete(IDBKeyRange.upperBound(to))),
+      put: (store, key, record) => raw.objectStore(store).put(record, key),
+      delete: (store, key) => raw.objectStore(store).delete(key),
+      deleteWalRange: (from, to) => raw.objectStore('wal').delete(IDBKeyRange.bound(from, to)),
     };
     try {
-      for (const w of ws) applyWrite(ops, w);
-      for (const [key, record] of meta) track(tx.objectStore('meta').put(record, key));
+      applyGroup(ops, ws, wal);
     } catch (err) {
       tx.abort(); // an encoding failure half-way must not commit the half already queued
-      // The queued requests and the transaction now reject with AbortError: expected, not news.
-      for (const p of [...failures, tx.done]) p.catch(() => undefined);
+      tx.done.catch(() => undefined); // it now rejects with AbortError: expected, not news
       throw err;
     }
     try {
-      await Promise.all([...failures, tx.done]);
+      await tx.done;
     } catch (err) {
-      this.walMax = Infinity; // what committed is not known
+      this.wal = undefined; // the plan was taken as done; the next write reloads what committed
       throw err;
     }
-    this.walMax = walMax;
   }
 
   close(): void {

@@ -2,9 +2,9 @@
 // in-process runs and tests exercise the same paths. A crash is modelled by the host simply not
 // issuing writes that were not yet durable; what was written here stays.
 import {
-  applyWrite,
-  checkWrite,
+  applyGroup,
   decodeState,
+  EMPTY_HARD_STATE,
   type DiskState,
   type DiskWrite,
   type NodeDisk,
@@ -12,6 +12,7 @@ import {
   type StoreName,
 } from './disk';
 import type { SealedRecord } from './record';
+import { WalLog } from './wal';
 
 export class MemoryDisk implements NodeDisk {
   private readonly stores: Record<StoreName, Map<string | number, SealedRecord>> = {
@@ -22,6 +23,9 @@ export class MemoryDisk implements NodeDisk {
 
   constructor(readonly name: string) {}
 
+  /** The WAL's bookkeeping, as of the last load or write. */
+  private wal = new WalLog({ ...EMPTY_HARD_STATE });
+
   async load(): Promise<DiskState> {
     const wal = [...this.stores.wal.entries()]
       .map(([k, v]) => [Number(k), v] as const)
@@ -30,52 +34,42 @@ export class MemoryDisk implements NodeDisk {
       .map(([k, v]) => [String(k), v] as const)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const meta = new Map([...this.stores.meta.entries()].map(([k, v]) => [String(k), v]));
-    return decodeState(this.name, meta, wal, backend);
+    const loaded = decodeState(this.name, meta, wal, backend);
+    this.wal = loaded.wal;
+    return loaded.state;
   }
-
-  /** An upper bound on the largest WAL key, so truncating the tail costs what it deletes. */
-  private walMax = -Infinity;
 
   async writeAll(ws: readonly DiskWrite[]): Promise<void> {
     for (const w of ws) await this.write(w);
   }
 
   async write(w: DiskWrite): Promise<void> {
-    checkWrite(w);
     // Record the operations and perform them only once the whole write has been encoded, so a
     // failure half-way leaves the disk as it was. (Copying every map per write, as this once
     // did, made long runs quadratic.)
     const ops: (() => void)[] = [];
     const s = this.stores;
     const tx: RecordTx = {
-      put: (store, key, record) =>
-        ops.push(() => {
-          s[store].set(key, record);
-          if (store === 'wal' && typeof key === 'number' && key > this.walMax) this.walMax = key;
-        }),
+      put: (store, key, record) => ops.push(() => s[store].set(key, record)),
       delete: (store, key) => ops.push(() => s[store].delete(key)),
-      deleteWalFrom: (from) => ops.push(() => this.deleteWalFrom(from)),
-      deleteWalUpTo: (to) =>
+      deleteWalRange: (from, to) =>
         ops.push(() => {
-          for (const k of s.wal.keys()) if (Number(k) <= to) s.wal.delete(k);
+          // A compaction's range starts at 1: walk whichever is shorter, the range or the map.
+          if (to - from < s.wal.size) for (let k = from; k <= to; k++) s.wal.delete(k);
+          else
+            for (const k of s.wal.keys()) if (Number(k) >= from && Number(k) <= to) s.wal.delete(k);
         }),
     };
-    applyWrite(tx, w);
+    applyGroup(tx, [w], this.wal);
     for (const op of ops) op();
   }
 
-  private deleteWalFrom(from: number): void {
-    const wal = this.stores.wal;
-    if (from > this.walMax) return;
-    if (this.walMax - from < wal.size) {
-      for (let i = from; i <= this.walMax; i++) wal.delete(i);
-    } else {
-      for (const k of wal.keys()) if (Number(k) >= from) wal.delete(k);
-    }
-    this.walMax = from - 1;
-  }
-
   close(): void {}
+
+  /** Test hook: the sequence numbers of the WAL records held, in order. */
+  walKeys(): number[] {
+    return [...this.stores.wal.keys()].map(Number).sort((a, b) => a - b);
+  }
 
   /** Test hook: flips a bit in a stored record's body, as a bad disk would. */
   corrupt(store: StoreName, key: string | number): void {

@@ -28,26 +28,33 @@ export class NodeRunner {
   private queued: DiskWrite[] = [];
   private writing: Promise<void> | undefined;
   private writeError: unknown;
+  /** Ends the current group window early (flush: everything now). */
+  private closeWindow: (() => void) | undefined;
+  /** Flushes waiting: while any is, groups start at once. */
+  private flushing = 0;
 
   private constructor(
     readonly server: EtcdServer,
     private readonly disk: NodeDisk,
+    private readonly groupWindowMs: number,
   ) {}
 
   /**
    * Starts a member from its disk alone. `life` numbers the member's boots (1, 2, ...): each life
-   * draws its Raft randomness from its own stream of the scenario seed.
+   * draws its Raft randomness from its own stream of the scenario seed. With `groupWindowMs`, a
+   * group commit waits that long (wall time) for more writes before it starts: see commitQueued.
    */
   static async boot(
     spec: NodeSpec,
     disk: NodeDisk,
     atUs: number,
     life: number,
+    groupWindowMs = 0,
   ): Promise<{ runner: NodeRunner; out: HostOutput }> {
     const state = await disk.load();
     const rng = Prng.stream(spec.seed, `node:${spec.id}:${life}`);
     const server = new EtcdServer({ ...spec, rand: () => rng.next() }, state, atUs);
-    const runner = new NodeRunner(server, disk);
+    const runner = new NodeRunner(server, disk, groupWindowMs);
     return { runner, out: runner.absorb(server.boot()) };
   }
 
@@ -84,9 +91,26 @@ export class NodeRunner {
     return this.server.backup();
   }
 
-  /** Writes what is queued, group by group, until nothing is. */
+  /**
+   * Writes what is queued, group by group, until nothing is. Each group first waits out its window
+   * (if any) so that it takes every write declared durable meanwhile: IndexedDB's cost is per
+   * transaction as much as per byte, and the browser's work for each one competes with the
+   * simulation for the same cores. Nothing the simulation does waits for this; flush() closes the
+   * window at once.
+   */
   private async commitQueued(): Promise<void> {
     while (this.queued.length > 0 && this.writeError === undefined) {
+      if (this.groupWindowMs > 0 && this.flushing === 0) {
+        await new Promise<void>((resolve) => {
+          const close = () => {
+            clearTimeout(timer);
+            this.closeWindow = undefined;
+            resolve();
+          };
+          const timer = setTimeout(close, this.groupWindowMs);
+          this.closeWindow = close;
+        });
+      }
       const group = this.queued;
       this.queued = [];
       try {
@@ -100,7 +124,13 @@ export class NodeRunner {
 
   /** Waits until every write declared durable is on the disk; rethrows a write that failed. */
   async flush(): Promise<void> {
-    await this.writing;
+    this.flushing++;
+    try {
+      this.closeWindow?.();
+      await this.writing;
+    } finally {
+      this.flushing--;
+    }
     this.throwWriteError();
   }
 

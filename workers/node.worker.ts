@@ -1,14 +1,13 @@
 // The node worker: one per cluster member. It runs the member (Raft + MVCC, through the same
 // NodeRunner as the in-process host) on an IndexedDB disk, and answers the conductor's inputs
-// over comlink. A crash is the host terminating this worker; a restart is a new worker that
+// over src/host/step-channel.ts and everything else over comlink. A crash is the host terminating this worker; a restart is a new worker that
 // rebuilds the member from IndexedDB alone.
 import { expose } from 'comlink';
-import { NodeRunner, type HostInput, type HostOutput } from '../src/host/node-runner';
+import { NodeRunner, type HostOutput } from '../src/host/node-runner';
+import { serveSteps } from '../src/host/step-channel';
 import type { InspectOptions, NodeInspection } from '../src/server/inspect';
 import type { NodeSpec } from '../src/server/node-spec';
-import type { PeerMessage } from '../src/server/peer';
-import type { ClientRequest, ClientResponse } from '../src/server/requests';
-import { runBatch, type BatchBounds, type BatchResult, type TimedInput } from '../src/sim/batch';
+import { runBatch } from '../src/sim/batch';
 import { runDiskCheck, type DiskCheckResult } from '../src/storage/disk-check';
 import { IdbDisk } from '../src/storage/idb-disk';
 
@@ -19,13 +18,6 @@ export interface NodeWorkerApi {
   diskCheck(database: string): Promise<DiskCheckResult>;
   /** Starts the member from database `database` (its disk) at simulated time `atUs`. */
   startNode(spec: NodeSpec, database: string, atUs: number, life: number): Promise<HostOutput>;
-  /** Hands the member one input. */
-  step(atUs: number, input: HostInput): Promise<HostOutput>;
-  /** Hands the member several inputs in one round trip, run as src/sim/batch.ts says. */
-  stepMany(
-    inputs: TimedInput<PeerMessage, ClientRequest>[],
-    bounds: BatchBounds,
-  ): Promise<BatchResult<PeerMessage, ClientResponse>>;
   /** Resolves once every write the simulation declared durable is in IndexedDB. */
   flush(): Promise<void>;
   /** The member's log, key-value state and leases, metrics if asked (undefined when none is running). */
@@ -60,15 +52,6 @@ const api: NodeWorkerApi = {
     runner = booted.runner;
     return booted.out;
   },
-  step(atUs, input) {
-    if (!runner) throw new Error('node worker: no member started');
-    return runner.step(atUs, input);
-  },
-  stepMany(inputs, bounds) {
-    const member = runner;
-    if (!member) throw new Error('node worker: no member started');
-    return runBatch(inputs, bounds, (atUs, input) => member.step(atUs, input));
-  },
   async flush() {
     await runner?.flush();
   },
@@ -80,4 +63,16 @@ const api: NodeWorkerApi = {
   },
 };
 
+// A member's inputs, one or several at a time, come over their own channel (its hot path).
+serveSteps(self, {
+  step(atUs, input) {
+    if (!runner) throw new Error('node worker: no member started');
+    return runner.step(atUs, input);
+  },
+  stepMany(inputs, bounds) {
+    const member = runner;
+    if (!member) throw new Error('node worker: no member started');
+    return runBatch(inputs, bounds, (atUs, input) => member.step(atUs, input));
+  },
+});
 expose(api);

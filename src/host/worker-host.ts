@@ -11,9 +11,12 @@ import type { NodeHost } from '../sim/host-contract';
 import { nodeDatabaseName } from '../storage/idb-disk';
 import type { NodeWorkerApi } from '../../workers/node.worker';
 import type { HostInput, HostOutput } from './node-runner';
+import { StepChannel } from './step-channel';
 
 export interface NodeWorkerHandle {
   api: Remote<NodeWorkerApi>;
+  /** The node's step and stepMany calls (step-channel.ts: not through comlink). */
+  steps: StepChannel;
   /** Ends the worker for real: pending calls never resolve, memory is freed. */
   terminate(): void;
 }
@@ -26,6 +29,7 @@ export function spawnNodeWorker(name: string): NodeWorkerHandle {
   const api = wrap<NodeWorkerApi>(worker);
   return {
     api,
+    steps: new StepChannel(worker),
     terminate() {
       api[releaseProxy]();
       worker.terminate();
@@ -95,7 +99,7 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
     this.roundTrips++;
-    return w.api.step(atUs, input);
+    return w.steps.step(atUs, input);
   }
 
   /** Several inputs in one round trip to the worker (the conductor runs ahead with these). */
@@ -107,7 +111,7 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
     this.roundTrips++;
-    return w.api.stepMany(inputs, bounds);
+    return w.steps.stepMany(inputs, bounds);
   }
 
   /**

@@ -1,8 +1,8 @@
 // The write-ahead log as records on a node's disk, the way etcd's wal package writes it: an
 // append-only sequence of records, each sealed with a CRC, replayed in order at start. One group
 // commit is one record (its entries, the compaction floor and the hard state after it), where it
-// used to be a record per entry plus a hard state record: IndexedDB's cost is per request, and at
-// 64 clients a group carries a dozen entries.
+// used to be a record per entry plus a hard state record: IndexedDB's cost is per request and per
+// object it clones, and at 64 clients a group carries a dozen entries.
 //
 // Replay rebuilds the log the way the per-entry layout kept it. Appending entries from index f
 // replaces every entry at or after f (a log truncated at a conflict); compacting to c drops every
@@ -13,7 +13,7 @@
 //
 // A record is deleted once none of its entries can survive replay: all truncated by later records,
 // or all below the floor. Such records are the oldest ones (below the floor) or the ones just before
-// the newest (truncated), so the live records stay a short contiguous run of sequence numbers.
+// the newest (truncated), so the records kept are those written since the last compaction.
 import type { Entry, HardState } from '../raft/types';
 import { BinReader, BinWriter } from './bin';
 import { entrySize, readEntry, writeEntry } from './codec';

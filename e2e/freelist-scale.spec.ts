@@ -98,3 +98,33 @@ test('story 15: in an aged file the array freelist makes commits slower, the has
   expect(array.put_14k_p99_ms).toBeGreaterThan(map.put_14k_p99_ms!);
   expect(errors).toEqual([]);
 });
+
+test('Settings start a new run on an aged file, and refuse a page count out of range', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(page.getByTestId('node-1')).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('heading', { name: 'Settings' }).click();
+  const aged = page.getByRole('textbox', { name: 'Aged bbolt file' });
+  await expect(aged).toHaveValue('0');
+  await aged.fill('-5');
+  await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('agedFilePages');
+  await aged.fill('200000');
+  await page.getByRole('button', { name: 'New run with these settings', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // The new run replaces the cluster (and clears the selection): select n1 in it.
+  const details = page.getByTestId('node-details');
+  await expect(async () => {
+    await page.locator('[data-testid="node-1"]').click();
+    await expect(details.getByTestId('aged-file')).toContainText(
+      /An aged file: \d+ pages of cold/,
+      { timeout: 2_000 },
+    );
+  }).toPass({ timeout: 60_000 });
+  await expect(details.getByTestId('page-map').locator('svg rect.pm-cold').first()).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -1,8 +1,8 @@
 // The settings panel. Most settings change in the running cluster: applying them records settings
 // actions (set-timing, set-read-path, set-backend, set-disk, set-network, set-auth) at the place
 // being viewed, as every other action is recorded (forking the run when viewing the past), so a
-// share link replays them there. Cluster size and seed shape a run from its first event: changing
-// them starts a new run. The panel says which settings are in effect at the place viewed.
+// share link replays them there. Cluster size, seed, the aged file, the proxy and the unsafe
+// settings shape a run from its first event: changing them starts a new run. The panel says which settings are in effect at the place viewed.
 import { useEffect, useState } from 'react';
 import {
   ScenarioError,
@@ -63,6 +63,7 @@ function toDraft(s: ClusterSettings, seed: number): Draft {
   const d: Draft = { seed: String(seed), size: String(s.size) };
   for (const u of UNSAFE_SETTINGS) d[`unsafe:${u}`] = s.unsafe.includes(u);
   d.proxy = s.proxy;
+  d.agedFilePages = String(s.agedFilePages);
   for (const [k] of LIVE_NUMBERS) d[k] = String(s[k]);
   for (const [k] of CHOICES) d[k] = String(s[k]);
   for (const [k] of FLAGS) d[k] = s[k] === true;
@@ -77,6 +78,7 @@ function fromDraft(d: Draft, base: ClusterSettings): { settings: ClusterSettings
   for (const [k] of FLAGS) raw[k] = d[k];
   raw.unsafe = UNSAFE_SETTINGS.filter((u) => d[`unsafe:${u}`] === true);
   raw.proxy = d.proxy === true;
+  raw.agedFilePages = Number(d.agedFilePages);
   const seed = Number(d.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new ScenarioError('seed', 'must be a whole number from 0 to 4294967295');
@@ -84,6 +86,30 @@ function fromDraft(d: Draft, base: ClusterSettings): { settings: ClusterSettings
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A labelled number input with its unit after it. */
+function NumberField(props: {
+  label: string;
+  unit: string;
+  value: string | boolean | undefined;
+  onChange: (e: React.ChangeEvent<HTMLInputElement>) => void;
+  inputMode: 'decimal' | 'numeric';
+}) {
+  return (
+    <label>
+      {props.label}
+      <span>
+        <input
+          inputMode={props.inputMode}
+          value={String(props.value)}
+          onChange={props.onChange}
+          aria-label={props.label}
+        />{' '}
+        {props.unit}
+      </span>
+    </label>
+  );
+}
 
 export function Settings() {
   const session = usePlayground((s) => s.session);
@@ -173,18 +199,14 @@ export function Settings() {
           <fieldset>
             <legend>Change in this run, from the moment viewed</legend>
             {LIVE_NUMBERS.map(([k, label, unit]) => (
-              <label key={k}>
-                {label}
-                <span>
-                  <input
-                    inputMode="decimal"
-                    value={String(draft[k])}
-                    onChange={field(k)}
-                    aria-label={label}
-                  />{' '}
-                  {unit}
-                </span>
-              </label>
+              <NumberField
+                key={k}
+                label={label}
+                unit={unit}
+                value={draft[k]}
+                onChange={field(k)}
+                inputMode="decimal"
+              />
             ))}
             {CHOICES.map(([k, label, options]) => (
               <label key={k}>
@@ -213,22 +235,30 @@ export function Settings() {
           </fieldset>
           <fieldset>
             <legend>Start a new run</legend>
-            <label>
-              Cluster size
-              <span>
-                <input
-                  inputMode="numeric"
-                  value={String(draft.size)}
-                  onChange={field('size')}
-                  aria-label="Cluster size"
-                />{' '}
-                nodes
-              </span>
-            </label>
+            <NumberField
+              label="Cluster size"
+              unit="nodes"
+              value={draft.size}
+              onChange={field('size')}
+              inputMode="numeric"
+            />
             <label>
               Seed
               <input value={String(draft.seed)} onChange={field('seed')} aria-label="Seed" />
             </label>
+            <NumberField
+              label="Aged bbolt file"
+              unit="pages (0: a new file)"
+              value={draft.agedFilePages}
+              onChange={field('agedFilePages')}
+              inputMode="numeric"
+            />
+            <p className="hint">
+              An aged file starts each member&apos;s bbolt file with a long-running store&apos;s
+              history: that many pages, most of them cold data and the rest free runs fragmented as
+              years of first-fit allocation leave them (synthetic; story 15 uses 1,000,000). The
+              run&apos;s own keys stay real.
+            </p>
             <label className="flag">
               <input type="checkbox" checked={draft.proxy === true} onChange={field('proxy')} />{' '}
               gRPC proxy in front: workload clients call it (it caches serializable gets and
@@ -248,10 +278,10 @@ export function Settings() {
               ))}
             </fieldset>
             <p className="hint">
-              Cluster size, seed, the proxy and the unsafe settings shape a run from its first
-              event: changing any of them starts a new run (with every setting above as its initial
-              settings). Each unsafe setting breaks a rule Raft or etcd relies on; the invariant
-              checker stops the run where it breaks something.
+              Cluster size, seed, the aged file, the proxy and the unsafe settings shape a run from
+              its first event: changing any of them starts a new run (with every setting above as
+              its initial settings). Each unsafe setting breaks a rule Raft or etcd relies on; the
+              invariant checker stops the run where it breaks something.
             </p>
             <div className="buttons">
               <button type="button" onClick={() => void restart()}>

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './open-app';
 import { openStory } from './open-story';
 
 // Story 15 in the real app (workers, IndexedDB): the member starts from an aged bbolt file of a
@@ -59,10 +60,7 @@ test('story 15: in an aged file the array freelist makes commits slower, the has
   page,
 }) => {
   test.setTimeout(360_000); // the story twice, in workers, on a loaded machine
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByTestId('node-1')).toBeVisible({ timeout: 15_000 });
+  const errors = await openApp(page);
   await page.getByRole('button', { name: 'Stories', exact: true }).click();
 
   await playFreelistStory(page);
@@ -103,10 +101,7 @@ test('Settings start a new run on an aged file, and refuse a page count out of r
   page,
 }) => {
   test.setTimeout(120_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByTestId('node-1')).toBeVisible({ timeout: 15_000 });
+  const errors = await openApp(page);
   await page.getByRole('heading', { name: 'Settings' }).click();
   const aged = page.getByRole('textbox', { name: 'Aged bbolt file' });
   await expect(aged).toHaveValue('0');

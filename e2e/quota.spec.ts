@@ -1,26 +1,17 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { consoleRunner } from './console-run';
+import { openApp } from './open-app';
 
 // The space quota and the backend's pages in the real app (real workers, real IndexedDB): the
 // quota story's checkpoints, and the same recovery typed into the console by hand.
 
-const leader = (page: Page) =>
-  page.locator('[data-testid^="node-"][data-role="StateLeader"][data-liveness="up"]');
 const NOSPACE = 'Error: etcdserver: mvcc: database space exceeded';
-
-async function open(page: Page) {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
-  return errors;
-}
 
 test('the space-quota story: NOSPACE, writes refused, defrag and disarm bring them back', async ({
   page,
 }) => {
   test.setTimeout(90_000);
-  const errors = await open(page);
+  const errors = await openApp(page);
   await page.getByRole('button', { name: 'Stories', exact: true }).click();
   await page.getByRole('button', { name: 'Open story 14', exact: true }).click();
   const card = page.getByTestId('story-card');
@@ -67,7 +58,7 @@ test('the console: fill past a quota set in Settings, see NOSPACE, compact, defr
   page,
 }) => {
   test.setTimeout(120_000);
-  const errors = await open(page);
+  const errors = await openApp(page);
   await page.getByRole('heading', { name: 'Settings' }).click();
   await page.getByRole('textbox', { name: 'Space quota (--quota-backend-bytes)' }).fill('65536');
   await page.getByRole('button', { name: 'Apply now', exact: true }).click();

@@ -1,11 +1,9 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { openApp } from './open-app';
 
 // etcdctl watch in the playground's console, against a real cluster in real workers: events
 // stream into the console as the node applies writes made elsewhere (another command, the
 // client bar), printed as etcdctl 3.4 prints them; Ctrl+C stops them; a share link replays it.
-
-const leader = (page: Page) =>
-  page.locator('[data-testid^="node-"][data-role="StateLeader"][data-liveness="up"]');
 
 /** Every console line's text, exactly (newlines kept). */
 const consoleLines = (page: Page) =>
@@ -39,10 +37,7 @@ test('watch streams events into the console; --prev-kv; Ctrl+C stops it; a link 
   browser,
 }) => {
   test.setTimeout(90_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(leader(page)).toHaveCount(1, { timeout: 15_000 });
+  const errors = await openApp(page);
   await page.getByRole('button', { name: 'Console', exact: true }).click();
   const input = page.getByRole('textbox', { name: 'etcdctl command', exact: true });
   const run = async (line: string) => {

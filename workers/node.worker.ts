@@ -1,7 +1,8 @@
 // The node worker: one per cluster member. It runs the member (Raft + MVCC, through the same
 // NodeRunner as the in-process host) on an IndexedDB disk, and answers the conductor's inputs
-// over src/host/step-channel.ts and everything else over comlink. A crash is the host terminating this worker; a restart is a new worker that
-// rebuilds the member from IndexedDB alone.
+// over src/host/step-channel.ts and everything else over comlink. A crash is the host
+// terminating this worker; a restart is a new worker that rebuilds the member from IndexedDB
+// alone.
 import { expose } from 'comlink';
 import { NodeRunner, type HostOutput } from '../src/host/node-runner';
 import { serveSteps } from '../src/host/step-channel';
@@ -30,7 +31,7 @@ export interface NodeWorkerApi {
  * How long a group commit to IndexedDB waits for more writes (wall milliseconds). Writes are
  * already durable in the simulation; this only batches the real ones, and a crash flushes first.
  * Measured with `npm run bench -- browser` (src/host/README.md): about a third more puts/s at
- * 1, 16 and 64 clients than with no window; 100 ms did worse than 20 or 50 in a trial run.
+ * 1, 16 and 64 clients than with no window.
  */
 const GROUP_WINDOW_MS = 20;
 

@@ -1,26 +1,34 @@
 // The worker host's hot path: a node's step and stepMany calls over plain postMessage, beside
 // comlink, which carries the rest (start, inspect, backup, flush). At one client a put is a chain
 // of about eight worker round trips, each waiting for the last; comlink spends a proxy, a random id
-// and several promise hops on every call. In alternating runs of the browser benchmark's 1-client
-// scenario these calls over comlink gave 408-470 committed puts/s, over this channel 483-489.
+// and several promise hops on every call (see src/host/README.md for what the channel measured).
 import type { ClientRequest, ClientResponse } from '../server/requests';
 import type { PeerMessage } from '../server/peer';
-import type { BatchBounds, BatchResult, TimedInput } from '../sim/batch';
+import {
+  fromWireError,
+  toWireError,
+  type BatchBounds,
+  type BatchResult,
+  type TimedInput,
+  type WireError,
+} from '../sim/batch';
 import type { HostInput, HostOutput } from './node-runner';
 
 type Inputs = TimedInput<PeerMessage, ClientRequest>[];
 type Result = BatchResult<PeerMessage, ClientResponse>;
 
-/** A call: one input, or several run as src/sim/batch.ts says. */
-type StepCall = { stepCall: number } & (
-  { one: { atUs: number; input: HostInput } } | { many: { inputs: Inputs; bounds: BatchBounds } }
-);
+/** What a call hands the node: one input, or several run as src/sim/batch.ts says. */
+type StepWhat =
+  { one: { atUs: number; input: HostInput } } | { many: { inputs: Inputs; bounds: BatchBounds } };
+
+/** A call, numbered so its answer finds it. */
+type StepCall = { stepCall: number } & StepWhat;
 
 /** Its answer: what the node returned, or what it threw. */
 interface StepReply {
   stepCall: number;
   result?: HostOutput | Result;
-  error?: { name: string; message: string };
+  error?: WireError;
 }
 
 /** Both ends of a worker's message port, as far as this channel needs them. */
@@ -29,7 +37,8 @@ interface Port {
   addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
 }
 
-const isCall = (d: unknown): d is StepCall =>
+/** A call or an answer of this channel's (anything else on the port is comlink's). */
+const ofChannel = (d: unknown): d is { stepCall: number } =>
   typeof d === 'object' && d !== null && typeof (d as StepCall).stepCall === 'number';
 
 /** The main thread's end: one per worker. Calls pending when the worker is terminated never end. */
@@ -40,7 +49,7 @@ export class StepChannel {
   constructor(private readonly port: Port) {
     port.addEventListener('message', (ev) => {
       const reply = ev.data as unknown;
-      if (!isCall(reply)) return; // comlink's
+      if (!ofChannel(reply)) return;
       const done = this.pending.get(reply.stepCall);
       this.pending.delete(reply.stepCall);
       done?.(reply as StepReply);
@@ -55,16 +64,11 @@ export class StepChannel {
     return this.call({ many: { inputs, bounds } }) as Promise<Result>;
   }
 
-  private call(
-    what:
-      | { one: { atUs: number; input: HostInput } }
-      | { many: { inputs: Inputs; bounds: BatchBounds } },
-  ): Promise<HostOutput | Result> {
+  private call(what: StepWhat): Promise<HostOutput | Result> {
     const stepCall = this.nextCall++;
     return new Promise((resolve, reject) => {
       this.pending.set(stepCall, (reply) => {
-        if (reply.error)
-          reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+        if (reply.error) reject(fromWireError(reply.error));
         else resolve(reply.result!);
       });
       this.port.postMessage({ stepCall, ...what });
@@ -81,21 +85,17 @@ export function serveSteps(
   },
 ): void {
   port.addEventListener('message', (ev) => {
-    const call = ev.data as unknown;
-    if (!isCall(call)) return; // comlink's
+    const data = ev.data as unknown;
+    if (!ofChannel(data)) return;
+    const call = data as StepCall;
     const run = async () =>
       'one' in call
         ? node.step(call.one.atUs, call.one.input)
         : node.stepMany(call.many.inputs, call.many.bounds);
     run().then(
       (result) => port.postMessage({ stepCall: call.stepCall, result } satisfies StepReply),
-      (err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        port.postMessage({
-          stepCall: call.stepCall,
-          error: { name: e.name, message: e.message },
-        } satisfies StepReply);
-      },
+      (err: unknown) =>
+        port.postMessage({ stepCall: call.stepCall, error: toWireError(err) } satisfies StepReply),
     );
   });
 }

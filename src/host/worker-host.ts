@@ -96,10 +96,7 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
   roundTrips = 0;
 
   async step(id: number, atUs: number, input: HostInput): Promise<HostOutput> {
-    const w = this.member(id).worker;
-    if (!w) throw new Error(`worker host: node ${id} is not running`);
-    this.roundTrips++;
-    return w.steps.step(atUs, input);
+    return this.steps(id).step(atUs, input);
   }
 
   /** Several inputs in one round trip to the worker (the conductor runs ahead with these). */
@@ -108,10 +105,15 @@ export class WorkerHost implements NodeHost<PeerMessage, ClientRequest, ClientRe
     inputs: TimedInput<PeerMessage, ClientRequest>[],
     bounds: BatchBounds,
   ) {
+    return this.steps(id).stepMany(inputs, bounds);
+  }
+
+  /** Node `id`'s step channel, for one more round trip (counted). */
+  private steps(id: number): StepChannel {
     const w = this.member(id).worker;
     if (!w) throw new Error(`worker host: node ${id} is not running`);
     this.roundTrips++;
-    return w.steps.stepMany(inputs, bounds);
+    return w.steps;
   }
 
   /**

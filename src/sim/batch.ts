@@ -61,7 +61,22 @@ export interface BatchResult<M extends Envelope, Res> {
    */
   steps: BatchStep[];
   /** What ran after the outputs and threw this (its message); nothing after it ran. */
-  failed?: { name: string; message: string; step: BatchStep };
+  failed?: WireError & { step: BatchStep };
+}
+
+/** A thrown error as it crosses a worker's port (an Error does not clone whole): name, message. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+export function toWireError(err: unknown): WireError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message };
+}
+
+export function fromWireError(w: WireError): Error {
+  return Object.assign(new Error(w.message), { name: w.name });
 }
 
 /** The earliest time anything `out` (the output of `input`, at `atUs`) schedules can happen. */
@@ -142,8 +157,7 @@ export async function runBatch<M extends Envelope, Req, Res>(
     try {
       out = await step(atUs, input);
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      return { outputs, steps, failed: { name: e.name, message: e.message, step: what } };
+      return { outputs, steps, failed: { ...toWireError(err), step: what } };
     }
     outputs.push(out);
     steps.push(what);

@@ -3,7 +3,7 @@
 // node's output, and schedules what the output asks for. Nothing here reads a clock or draws
 // unseeded randomness, so the same seed and the same actions give the same trace, whichever host
 // runs the nodes.
-import type { BatchBounds, BatchStep, TimedInput } from './batch';
+import { fromWireError, type BatchBounds, type BatchStep, type TimedInput } from './batch';
 import { DiskModel, type DiskSettings, DEFAULT_DISK } from './disk-model';
 import { EventQueue } from './event-queue';
 import type { Envelope, NodeHost, NodeInput, NodeOutput } from './host-contract';
@@ -644,8 +644,7 @@ export class Conductor<M extends Envelope, Req, Res> {
       result.outputs.forEach((out, k) => place(result.steps[k]!, { out }));
       let n = result.outputs.length;
       if (result.failed) {
-        const { name, message, step } = result.failed;
-        place(step, { error: Object.assign(new Error(message), { name }) });
+        place(result.failed.step, { error: fromWireError(result.failed) });
         n++;
       }
       if (own.length > 0) this.ownWakes.set(id, own);

@@ -1,4 +1,5 @@
-// The binary records a node writes to disk: hard state, entries, snapshots. Binary rather than
+// The binary pieces of what a node writes to disk: hard state and entries (inside WAL records,
+// wal.ts), snapshots. Binary rather than
 // JSON because entries carry Uint8Array payloads and a WAL is written on every Ready: no base64,
 // no string building.
 import type { ConfState, Entry, EntryType, HardState, Snapshot } from '../raft/types';
@@ -6,19 +7,19 @@ import { BinReader, BinWriter } from './bin';
 
 const ENTRY_TYPES: readonly EntryType[] = ['EntryNormal', 'EntryConfChange', 'EntryConfChangeV2'];
 
-export function encodeHardState(hs: HardState): Uint8Array {
-  return new BinWriter(24).f64(hs.term).f64(hs.vote).f64(hs.commit).finish();
+/** A hard state's encoded size: three f64. */
+export const HARD_STATE_BYTES = 24;
+
+export function writeHardState(w: BinWriter, hs: HardState): void {
+  w.f64(hs.term).f64(hs.vote).f64(hs.commit);
 }
 
-export function decodeHardState(bytes: Uint8Array): HardState {
-  const r = new BinReader(bytes);
-  const hs = { term: r.f64(), vote: r.f64(), commit: r.f64() };
-  r.end();
-  return hs;
+export function readHardState(r: BinReader): HardState {
+  return { term: r.f64(), vote: r.f64(), commit: r.f64() };
 }
 
-/** An entry's encoded size: two f64, a tag, a length and the data. */
-export function entrySize(e: Entry): number {
+/** An entry's encoded size: two f64, a tag, a length and the data (raft's entrySize is another). */
+export function encodedEntrySize(e: Entry): number {
   return 8 + 8 + 1 + 4 + e.data.length;
 }
 
@@ -35,19 +36,6 @@ export function readEntry(r: BinReader): Entry {
   if (type === undefined) throw new RangeError('unknown entry type tag');
   const data = r.bytes();
   return { term, index, type, data };
-}
-
-export function encodeEntry(e: Entry): Uint8Array {
-  const w = new BinWriter(entrySize(e)); // sized exactly: one allocation, no copy
-  writeEntry(w, e);
-  return w.finish();
-}
-
-export function decodeEntry(bytes: Uint8Array): Entry {
-  const r = new BinReader(bytes);
-  const e = readEntry(r);
-  r.end();
-  return e;
 }
 
 function writeConfState(w: BinWriter, cs: ConfState): void {

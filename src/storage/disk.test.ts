@@ -19,6 +19,13 @@ const entry = (index: number, term: number, data = `e${index}`): Entry => ({
 const entries = (from: number, to: number, term: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, term));
 
+/** An append's arbitrary fields: `count` entries of `term` from index `from`. */
+const appendOf = (maxFrom: number, maxCount: number) => ({
+  from: fc.integer({ min: 1, max: maxFrom }),
+  count: fc.integer({ min: 0, max: maxCount }),
+  term: fc.integer({ min: 1, max: 5 }),
+});
+
 let dbCounter = 0;
 const disks: [string, () => Promise<NodeDisk>][] = [
   ['MemoryDisk', async () => new MemoryDisk(`mem-${++dbCounter}`)],
@@ -136,9 +143,7 @@ describe.each(disks)('%s', (_name, make) => {
       fc.asyncProperty(
         fc.array(
           fc.record({
-            from: fc.integer({ min: 1, max: 12 }),
-            count: fc.integer({ min: 0, max: 4 }),
-            term: fc.integer({ min: 1, max: 5 }),
+            ...appendOf(12, 4),
             compactTo: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
             hardState: fc.boolean(),
             // A restart: the disk's WAL bookkeeping is rebuilt from the records alone.
@@ -196,9 +201,7 @@ describe.each(disks)('%s', (_name, make) => {
       fc.asyncProperty(
         fc.array(
           fc.record({
-            from: fc.integer({ min: 1, max: 10 }),
-            count: fc.integer({ min: 0, max: 3 }),
-            term: fc.integer({ min: 1, max: 5 }),
+            ...appendOf(10, 3),
             key: fc.constantFrom('a', 'b', 'c'),
             del: fc.boolean(),
           }),

@@ -70,17 +70,18 @@ export function checkWrite(w: DiskWrite): void {
 
 /**
  * Issues one group commit's records: the group's WAL record (wal.ts) and the WAL records it makes
- * dead, then each write's snapshot and backend keys in order. Takes the WAL plan as done: the
+ * dead, then its last snapshot and each write's backend keys in order. Takes the WAL plan as done: the
  * caller writes all of it or none (and then stops using the disk).
  */
 export function applyGroup(tx: RecordTx, ws: readonly DiskWrite[], wal: WalLog): void {
   for (const w of ws) checkWrite(w);
   // Encoded before anything is issued: an entry that cannot be encoded throws with nothing done.
-  const snapshots = ws.flatMap((w) => (w.snapshot ? [seal(encodeSnapshot(w.snapshot))] : []));
+  // Only the group's last snapshot is stored (each replaces the one before).
+  const last = ws.findLast((w) => w.snapshot !== undefined)?.snapshot;
+  const snapshot = last && seal(encodeSnapshot(last));
   const plan = wal.plan(ws);
   if (plan.put) tx.put('wal', plan.put.seq, plan.put.record);
   for (const [from, to] of plan.deletes) tx.deleteWalRange(from, to);
-  const snapshot = snapshots[snapshots.length - 1];
   if (snapshot) tx.put('meta', 'snapshot', snapshot);
   for (const w of ws) {
     for (const [k, v] of w.backend?.put ?? []) tx.put('backend', k, seal(v));

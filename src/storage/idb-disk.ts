@@ -1,7 +1,8 @@
 // A node's disk in IndexedDB: one database per node per cluster namespace, three object stores
-// (meta: the snapshot; wal: one record per group commit, wal.ts; backend: the MVCC backend's keys). One
-// DiskWrite is one readwrite transaction with durability 'strict' — the browser's fsync — so a
-// group commit is atomic and durable when the returned promise resolves.
+// (meta: the snapshot; wal: one record per group commit, wal.ts; backend: the MVCC backend's
+// keys). One group commit (writeAll; write is a group of one) is one readwrite transaction with
+// durability 'strict' — the browser's fsync — so it is atomic and durable when its promise
+// resolves.
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
 import {
   applyGroup,
@@ -114,10 +115,9 @@ export class IdbDisk implements NodeDisk {
     const tx = this.db.transaction(['meta', 'wal', 'backend'], 'readwrite', {
       durability: 'strict',
     });
-    // Requests are queued synchronously and run in order; only tx.done is awaited, so the
-    // transaction can never auto-commit half-way.
-    // The raw requests, not idb's promise per request: a failed one fails the transaction, and
-    // tx.done with it.
+    // Raw requests, queued synchronously and run in order, not idb's promise per request: only
+    // tx.done is awaited, so the transaction never auto-commits half-way, and a failed request
+    // fails it (and tx.done with it).
     const raw = unwrap(tx);
     const ops: RecordTx = {
       put: (store, key, record) => raw.objectStore(store).put(record, key),

@@ -16,7 +16,14 @@
 // the newest (truncated), so the records kept are those written since the last compaction.
 import type { Entry, HardState } from '../raft/types';
 import { BinReader, BinWriter } from './bin';
-import { entrySize, readEntry, writeEntry } from './codec';
+import {
+  HARD_STATE_BYTES,
+  encodedEntrySize,
+  readEntry,
+  readHardState,
+  writeEntry,
+  writeHardState,
+} from './codec';
 import type { DiskWrite } from './disk';
 import { seal, unseal, type SealedRecord } from './record';
 
@@ -39,13 +46,14 @@ interface WalRecord {
 const RECORD_VERSION = 1;
 
 export function encodeWalRecord(r: WalRecord): Uint8Array {
-  let size = 1 + 8 + 24 + 4;
+  // Sized exactly (version, floor, hard state, run count, then each run): one allocation.
+  let size = 1 + 8 + HARD_STATE_BYTES + 4;
   for (const run of r.runs) {
     size += 4;
-    for (const e of run) size += entrySize(e);
+    for (const e of run) size += encodedEntrySize(e);
   }
   const w = new BinWriter(size).u8(RECORD_VERSION).f64(r.lo);
-  w.f64(r.hardState.term).f64(r.hardState.vote).f64(r.hardState.commit);
+  writeHardState(w, r.hardState);
   w.u32(r.runs.length);
   for (const run of r.runs) {
     w.u32(run.length);
@@ -59,7 +67,7 @@ export function decodeWalRecord(bytes: Uint8Array): WalRecord {
   const version = r.u8();
   if (version !== RECORD_VERSION) throw new RangeError(`unknown WAL record version ${version}`);
   const lo = r.f64();
-  const hardState = { term: r.f64(), vote: r.f64(), commit: r.f64() };
+  const hardState = readHardState(r);
   const runs: Entry[][] = [];
   for (let n = r.u32(); n > 0; n--) {
     const run: Entry[] = [];

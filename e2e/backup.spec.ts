@@ -86,6 +86,7 @@ test('snapshot save downloads the file; an upload restores it into a new run wit
 });
 
 test('a damaged snapshot file is refused by name, and the run goes on', async ({ page }) => {
+  test.setTimeout(60_000); // a save, four refused restores and more commands, on a loaded machine
   const { errors, run, upload, save, last } = await openConsole(page);
   await run('put a 1', /^OK$/);
   const file = await save('good.db');

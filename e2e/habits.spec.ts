@@ -95,6 +95,7 @@ test('the theme follows the system until one is chosen, and stays chosen', async
 });
 
 test('every panel is reachable from the keyboard, and opens from it', async ({ page }) => {
+  test.setTimeout(90_000); // a few hundred key presses, each with a look at the focus
   await page.goto('/');
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();

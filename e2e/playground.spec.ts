@@ -292,6 +292,7 @@ test('a live setting is an action of the running run, and its link replays it', 
   page,
   browser,
 }) => {
+  test.setTimeout(60_000); // two pages, each running the cluster in workers
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   const seconds = async (p: Page) =>
@@ -530,6 +531,7 @@ test('an unsafe run stops at the step that broke a safety property, and says whi
 test('a story opens from time 0, pauses at its checkpoints with their narration, and goes on', async ({
   page,
 }) => {
+  test.setTimeout(60_000); // a story played to its second checkpoint and back, in workers
   const errors = await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Stories', exact: true }).click();

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { e2eFailures, unitFailures } from './test-failures.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
@@ -79,14 +80,18 @@ for (const step of steps) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 if (existsSync(unitJson)) {
   const u = JSON.parse(readFileSync(unitJson, 'utf8'));
+  failures.push(...unitFailures(u));
   passed += u.numPassedTests ?? 0;
   failed += u.numFailedTests ?? 0;
   skipped += (u.numPendingTests ?? 0) + (u.numTodoTests ?? 0);
 }
 if (existsSync(e2eJson)) {
-  const s = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {};
+  const report = JSON.parse(readFileSync(e2eJson, 'utf8'));
+  failures.push(...e2eFailures(report));
+  const s = report.stats ?? {};
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
@@ -109,4 +114,11 @@ const stepsFailed = [...outcome.values()].filter((v) => v !== 'ok').length;
 console.log(
   `tests: ${passed} passed, ${failed + (stepsFailed > 0 && failed === 0 ? stepsFailed : 0)} failed`,
 );
+// Last, so that the end of the log, which is all CI keeps of a long run, says what failed.
+const SHOWN = 6;
+for (const f of failures.slice(0, SHOWN)) {
+  console.log(`\n✘ ${f.name}`);
+  for (const l of f.lines) console.log(`    ${l}`);
+}
+if (failures.length > SHOWN) console.log(`\n… and ${failures.length - SHOWN} more failures above`);
 process.exit(stepsFailed > 0 ? 1 : 0);

@@ -110,15 +110,15 @@ if (!e2eRan) outcome.set('e2e report', 'failed');
 console.log('\n=== summary ===');
 for (const [name, result] of outcome)
   console.log(`${result === 'ok' ? 'ok    ' : 'FAILED'}  ${name}`);
-const stepsFailed = [...outcome.values()].filter((v) => v !== 'ok').length;
-console.log(
-  `tests: ${passed} passed, ${failed + (stepsFailed > 0 && failed === 0 ? stepsFailed : 0)} failed`,
-);
-// Last, so that the end of the log, which is all CI keeps of a long run, says what failed.
-const SHOWN = 6;
+// Then what failed, and the count last: CI keeps only the end of a long run's log.
+const SHOWN = 4;
 for (const f of failures.slice(0, SHOWN)) {
   console.log(`\n✘ ${f.name}`);
   for (const l of f.lines) console.log(`    ${l}`);
 }
 if (failures.length > SHOWN) console.log(`\n… and ${failures.length - SHOWN} more failures above`);
+const stepsFailed = [...outcome.values()].filter((v) => v !== 'ok').length;
+console.log(
+  `tests: ${passed} passed, ${failed + (stepsFailed > 0 && failed === 0 ? stepsFailed : 0)} failed`,
+);
 process.exit(stepsFailed > 0 ? 1 : 0);

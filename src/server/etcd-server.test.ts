@@ -55,6 +55,43 @@ describe('EtcdServer', () => {
     expect(members.ok && members.body.header.revision).toBe(0);
   });
 
+  it('waits for fsync only where raft.MustSync says: entries, term or vote, not a commit index', async () => {
+    const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 8, keepTrace: true });
+    const leader = await c.leaderOf([1, 2, 3]);
+    const from = c.trace.length;
+    await c.call(leader, { method: 'put', body: { key: bytes('a'), value: bytes('1') } });
+    const put = c.trace.slice(from);
+    const mine = put.filter((t) => t.node === leader);
+    const persists = mine.filter((t) => t.kind === 'persist');
+    // The put's entry waits for its fsync; the commit that follows does not.
+    const entry = persists.find((t) => t.entries === 1)!;
+    expect(entry.sync).toBeUndefined();
+    const commit = persists.find((t) => t.entries === 0 && t.sync === false)!;
+    expect(commit).toBeDefined();
+    // The entry is applied in the same instant its commit is written, before any fsync of it.
+    const apply = mine.find((t) => t.kind === 'apply' && t.method === 'put')!;
+    expect(apply.atUs).toBe(commit.atUs);
+    expect(
+      mine.some(
+        (t) => t.kind === 'durable' && t.writeId === commit.writeId && t.atUs <= apply.atUs,
+      ),
+    ).toBe(false);
+    // A new term or vote is never left unsynced (the election before the put has both).
+    const last = new Map<number, { term: number; vote: number }>();
+    let changes = 0;
+    for (const t of c.trace) {
+      if (t.kind !== 'persist' || !t.hardState) continue;
+      const hs = t.hardState as { term: number; vote: number };
+      const prev = last.get(t.node as number);
+      if (prev && (prev.term !== hs.term || prev.vote !== hs.vote)) {
+        changes++;
+        expect(t.sync).toBeUndefined();
+      }
+      last.set(t.node as number, hs);
+    }
+    expect(changes).toBeGreaterThan(0);
+  });
+
   it('answers a read after its backend transaction completes, not before', async () => {
     const c = await startCluster({ settings: { ...DEFAULT_SETTINGS }, seed: 7, keepTrace: true });
     const leader = await c.leaderOf([1, 2, 3]);

@@ -23,6 +23,7 @@ import {
   encodeConfChange,
   type ConfState,
   type Entry,
+  type HardState,
   type Ready,
 } from '../raft';
 import type { DiskState, DiskWrite } from '../storage/disk';
@@ -188,6 +189,8 @@ export class EtcdServer {
   private applied = 0;
   private lead = 0;
   private term = 0;
+  /** The hard state of the last Ready that had one (raft's prevHardSt), for raft.MustSync. */
+  private lastHardState: HardState;
   private readonly waiters = new Map<string, Waiter>();
   private readQueue: PendingRead[] = [];
   private readRound: ReadRound | undefined;
@@ -279,6 +282,7 @@ export class EtcdServer {
     if (disk.snapshot) this.storage.applySnapshot(disk.snapshot);
     if (disk.entries.length > 0) this.storage.append(disk.entries);
     this.storage.setHardState(disk.hardState);
+    this.lastHardState = disk.hardState;
     // Raft reads its log and commit index from storage when it is built: bootstrap first.
     if (fresh && disk === onDisk) this.bootstrap();
     this.confState = disk.snapshot?.metadata.confState ?? emptyConfState();
@@ -324,6 +328,7 @@ export class EtcdServer {
     this.storage.append(entries);
     const hardState = { term: 1, vote: 0, commit: entries.length };
     this.storage.setHardState(hardState);
+    this.lastHardState = hardState;
     const writeId = this.nextWriteId++;
     this.out.writes.push({ writeId, write: { entries, hardState } });
     this.metrics.walWriteIssued(writeId, this.nowUs);
@@ -943,6 +948,17 @@ export class EtcdServer {
       if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
       if (rd.hardState) this.term = rd.hardState.term;
       const needsWrite = !!rd.hardState || rd.entries.length > 0 || !!rd.snapshot;
+      // raft.MustSync: only new entries, a snapshot, or a new term or vote must reach the disk
+      // before the Ready goes on. A hard state that only moves the commit index is written and
+      // not waited for, as etcd's WAL.Save skips its fsync then: a crash may lose it, and the
+      // commit index is learned again from the leader.
+      const mustSync =
+        rd.entries.length > 0 ||
+        !!rd.snapshot ||
+        (!!rd.hardState &&
+          (rd.hardState.term !== this.lastHardState.term ||
+            rd.hardState.vote !== this.lastHardState.vote));
+      if (rd.hardState) this.lastHardState = rd.hardState;
       if (needsWrite) {
         const writeId = this.nextWriteId++;
         const write: DiskWrite = {};
@@ -955,7 +971,9 @@ export class EtcdServer {
         if (rd.entries.length > 0) write.entries = rd.entries;
         if (rd.snapshot) write.snapshot = rd.snapshot;
         this.out.writes.push({ writeId, write });
-        this.metrics.walWriteIssued(writeId, this.nowUs);
+        // etcd_disk_wal_fsync_duration_seconds times the WAL's fsyncs, and a write MustSync
+        // lets go unsynced has none.
+        if (mustSync) this.metrics.walWriteIssued(writeId, this.nowUs);
         // etcd's raftNode: a leader sends before its own WAL write, because its own entries count
         // toward commit only once they are persisted (after advance), so replicating to the
         // followers in parallel with its fsync is safe; followers and candidates send after.
@@ -970,6 +988,7 @@ export class EtcdServer {
         this.trace({
           kind: 'persist',
           writeId,
+          ...(mustSync ? {} : { sync: false }),
           entries: rd.entries.length,
           hardState: rd.hardState,
           // Each entry's index, term and a CRC of its data: the invariant checker rebuilds every
@@ -979,7 +998,7 @@ export class EtcdServer {
             ? { snapIndex: rd.snapshot.metadata.index, snapTerm: rd.snapshot.metadata.term }
             : {}),
         });
-        if (this.unsafe.has('ack-before-fsync')) {
+        if (!mustSync || this.unsafe.has('ack-before-fsync')) {
           // ack-before-fsync (unsafe): carry on as if the write were durable already; a crash
           // before the disk finishes loses what this member has acknowledged.
           this.persisted(rd);

@@ -37,10 +37,10 @@ describe('inspecting a member', () => {
     expect(i.leases).toEqual([{ ID: 0xab, TTL: expect.any(Number), grantedTTL: 60 }]);
     expect(i.applied).toBe(i.lastIndex);
     expect(i.progress?.map((p) => p.id)).toEqual([1, 2, 3]);
-    expect(i.progress?.find((p) => p.id !== leader)).toMatchObject({
-      match: i.lastIndex,
-      state: 'StateReplicate',
-    });
+    // The put was answered once a quorum had it: one follower at least, maybe not both.
+    const followers = i.progress?.filter((p) => p.id !== leader) ?? [];
+    expect(followers.every((p) => p.state === 'StateReplicate')).toBe(true);
+    expect(followers.some((p) => p.match === i.lastIndex)).toBe(true);
     const follower = [1, 2, 3].find((n) => n !== leader)!;
     expect((await host.inspect(follower))!.progress).toBeUndefined();
   });

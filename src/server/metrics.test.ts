@@ -8,6 +8,7 @@ import { TIMINGS } from '../metrics/scrapes';
 import { parseScenario } from '../scenario/schema';
 import { Session } from '../sim/session';
 import type { MetricsView } from './metrics';
+import type { TraceRecord } from '../sim/conductor';
 
 const S = 1_000_000;
 
@@ -51,7 +52,10 @@ async function leaderOf(s: Session): Promise<number> {
 
 describe('a member’s metrics', () => {
   it('follow what the member does', async () => {
-    const s = await Session.start(scenario());
+    const writes: TraceRecord[] = [];
+    const s = await Session.start(scenario(), {
+      onTrace: (r) => void ((r.kind === 'persist' || r.kind === 'durable') && writes.push(r)),
+    });
     await s.runTo(5.5 * S);
     const lead = await leaderOf(s);
     const follower = lead === 1 ? 2 : 1;
@@ -62,10 +66,18 @@ describe('a member’s metrics', () => {
     const committed = value(a, 'etcd_server_proposals_committed_total');
     expect(committed).toBeGreaterThan(40); // 20 puts/s for 3.5 s, plus the bootstrap entries
     expect(value(a, 'etcd_mvcc_put_total')).toBeGreaterThan(40);
-    // Every Ready's write was fsynced: 2 ms + up to 0.5 ms on the default disk, so all in le=0.004.
+    // Every write raft.MustSync asked to sync was fsynced, and only those: 2 ms + up to 0.5 ms on
+    // the default disk, so all in le=0.004. The writes of a commit index alone have no fsync.
     const text = formatExposition(a.families);
     const fsyncs = value(a, 'etcd_disk_wal_fsync_duration_seconds_count');
     expect(fsyncs).toBeGreaterThan(40);
+    const mine = writes.filter((r) => r.node === follower);
+    const synced = new Set(
+      mine.filter((r) => r.kind === 'persist' && r.sync !== false).map((r) => r.writeId),
+    );
+    const done = mine.filter((r) => r.kind === 'durable' && synced.has(r.writeId));
+    expect(fsyncs).toBe(done.length);
+    expect(mine.some((r) => r.kind === 'persist' && r.sync === false)).toBe(true);
     expect(text).toContain(`etcd_disk_wal_fsync_duration_seconds_bucket{le="0.001"} 0\n`);
     expect(text).toContain(`etcd_disk_wal_fsync_duration_seconds_bucket{le="0.004"} ${fsyncs}\n`);
     expect(value(a, 'etcd_disk_backend_commit_duration_seconds_count')).toBeGreaterThan(10);

@@ -61,6 +61,9 @@ export function noteRecord(run: StoryRun, r: TraceRecord, keep?: readonly string
   if (r.kind === 'read-served' && typeof r.batch === 'number') run.readsServedByRounds += r.batch;
 }
 
+/** The client calls' records, which some stories' figures read (story 3: who answered what). */
+export const CALL_KINDS: readonly string[] = ['request', 'response'];
+
 /**
  * A run in the tab as a StoryRun, as it stood at `untilUs` (default: its head): the records and
  * calls up to then, a call answered later counted as not answered yet.
@@ -85,7 +88,7 @@ export function storyRunOf(session: Session, untilUs = session.nowUs): StoryRun 
     const r = timeline.record(i);
     if (!r) continue;
     if (r.atUs > nowUs) break;
-    noteRecord(run, r, ['response']);
+    noteRecord(run, r, CALL_KINDS);
   }
   return run;
 }
@@ -208,19 +211,28 @@ export function disruptionFigures(run: StoryRun): RunFigures {
   };
 }
 
-/** Story 3: who answered each put made during the partition: the isolated leader, or the rest. */
+/**
+ * Story 3: who answered each put made during the partition: the isolated leader, or the rest. A
+ * put made before the cut may be answered by the old leader just after it: a quorum had its entry
+ * already, so that answer is no split brain, and it is not counted.
+ */
 export function partitionFigures(run: StoryRun): RunFigures {
   let isolated: number | undefined;
   for (const r of run.records) {
     if (r.atUs > PARTITION_CUT_US) break;
     if (r.kind === 'state' && r.to === 'StateLeader') isolated = r.node;
   }
+  const during = new Set<string>();
+  for (const r of run.records)
+    if (r.kind === 'request' && r.atUs >= PARTITION_CUT_US && r.atUs < PARTITION_HEAL_US)
+      during.add(`${String(r.clientId)}:${String(r.requestId)}`);
   let minority = 0;
   let majority = 0;
   let failed = 0;
   for (const r of run.records) {
     if (r.kind !== 'response' || r.atUs < PARTITION_CUT_US || r.atUs >= PARTITION_HEAL_US) continue;
     if (typeof r.clientId !== 'number' || r.clientId < 1000) continue;
+    if (!during.has(`${r.clientId}:${String(r.requestId)}`)) continue;
     if (r.ok !== true) failed++;
     else if (r.node === isolated) minority++;
     else majority++;

@@ -47,6 +47,7 @@ import {
   membershipLists,
   noteRecord,
   partitionFigures,
+  CALL_KINDS,
   quorumFigures,
   readFigures,
   round,
@@ -294,7 +295,7 @@ export async function measurePartition(
 ): Promise<StoriesFigures['partition']> {
   const run = await runStory(partitionScenario(), {
     untilUs: PARTITION_END_US,
-    keep: ['response'],
+    keep: CALL_KINDS,
   });
   const out = partitionFigures(run) as StoriesFigures['partition'];
   opts.log?.(`partition: ${JSON.stringify(out)}`);

@@ -214,6 +214,21 @@ describe('narrate: replication, reads, clients', () => {
     ).toBe(
       'n1 writes its hard state (term 3, up from 2, voted for n2, commit 4) to its WAL and waits for fsync',
     );
+    expect(
+      say(
+        'persist',
+        {
+          node: 1,
+          writeId: 9,
+          sync: false,
+          entries: 0,
+          hardState: { term: 2, vote: 1, commit: 5 },
+        },
+        ctx,
+      ),
+    ).toBe(
+      'n1 writes its hard state (term 2, voted for itself, commit 5) to its WAL without waiting for fsync: only the commit index moved, which Raft learns again after a crash (raft.MustSync) (write 9)',
+    );
     expect(say('persist', { node: 2, writeId: 8, entries: 0 })).toBe(
       'n2 writes a snapshot to its disk and waits for fsync (write 8)',
     );

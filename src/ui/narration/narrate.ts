@@ -318,6 +318,8 @@ function narratePersist(r: TraceRecord, ctx: NarrationContext): string {
     return `${n} appends ${count(entries, 'entry', 'entries')} to its WAL with its hard state${hs} and waits for fsync${write}`;
   if (entries > 0)
     return `${n} appends ${count(entries, 'entry', 'entries')} to its WAL and waits for fsync${write}`;
+  if (hs !== undefined && r.sync === false)
+    return `${n} writes its hard state${hs} to its WAL without waiting for fsync: only the commit index moved, which Raft learns again after a crash (raft.MustSync)${write}`;
   if (hs !== undefined)
     return `${n} writes its hard state${hs} to its WAL and waits for fsync${write}`;
   return `${n} writes a snapshot to its disk and waits for fsync${write}`;

@@ -999,8 +999,9 @@ export class EtcdServer {
             : {}),
         });
         if (!mustSync || this.unsafe.has('ack-before-fsync')) {
-          // ack-before-fsync (unsafe): carry on as if the write were durable already; a crash
-          // before the disk finishes loses what this member has acknowledged.
+          // Nothing waits for a write MustSync lets go unsynced. ack-before-fsync (unsafe): nor
+          // for any other, as if it were durable already; a crash before the disk finishes loses
+          // what this member has acknowledged.
           this.persisted(rd);
           this.finishReady(rd, sent);
           continue;

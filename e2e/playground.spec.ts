@@ -357,17 +357,26 @@ test('click a message on the wire to see it and drop it; the feed says so', asyn
   await openPlayground(page);
   await expect(leader(page)).toHaveCount(1, { timeout: 10_000 });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  // Step until something is on the wire (a heartbeat at least every 100 simulated ms).
-  for (
-    let i = 0;
-    i < 200 && (await page.locator('circle.msg:not(.msg-dying)').count()) === 0;
-    i++
-  ) {
+  // Step until a message is on the wire where a click reaches it (a heartbeat goes out at least
+  // every 100 simulated ms; one just leaving or reaching a member lies under the member's circle,
+  // which takes the click, as it would take a person's).
+  const clickable = () =>
+    page.evaluate(() => {
+      for (const el of document.querySelectorAll<SVGCircleElement>('circle.msg:not(.msg-dying)')) {
+        el.scrollIntoView({ block: 'center' }); // Step's own click scrolled the page to itself
+        const b = el.getBoundingClientRect();
+        if (document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === el)
+          return el.dataset.msgId ?? null;
+      }
+      return null;
+    });
+  let id: string | null = null;
+  for (let i = 0; i < 200 && (id = await clickable()) === null; i++)
     await page.getByRole('button', { name: 'Step', exact: true }).click();
-  }
-  const msg = page.locator('circle.msg:not(.msg-dying)').first();
+  expect(id).not.toBeNull();
+  const msg = page.locator(`circle.msg[data-msg-id="${id}"]`);
   const type = (await msg.getAttribute('data-msg-type'))!;
-  await msg.click({ force: true });
+  await msg.click();
   const panel = page.getByTestId('message-panel');
   await expect(panel.getByRole('heading')).toHaveText(type);
   await panel.getByRole('button', { name: 'Drop it', exact: true }).click();

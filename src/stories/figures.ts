@@ -222,17 +222,18 @@ export function partitionFigures(run: StoryRun): RunFigures {
     if (r.atUs > PARTITION_CUT_US) break;
     if (r.kind === 'state' && r.to === 'StateLeader') isolated = r.node;
   }
+  const callKey = (r: TraceRecord) => `${String(r.clientId)}:${String(r.requestId)}`;
   const during = new Set<string>();
   for (const r of run.records)
     if (r.kind === 'request' && r.atUs >= PARTITION_CUT_US && r.atUs < PARTITION_HEAL_US)
-      during.add(`${String(r.clientId)}:${String(r.requestId)}`);
+      during.add(callKey(r));
   let minority = 0;
   let majority = 0;
   let failed = 0;
   for (const r of run.records) {
     if (r.kind !== 'response' || r.atUs < PARTITION_CUT_US || r.atUs >= PARTITION_HEAL_US) continue;
     if (typeof r.clientId !== 'number' || r.clientId < 1000) continue;
-    if (!during.has(`${r.clientId}:${String(r.requestId)}`)) continue;
+    if (!during.has(callKey(r))) continue;
     if (r.ok !== true) failed++;
     else if (r.node === isolated) minority++;
     else majority++;
